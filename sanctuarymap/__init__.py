@@ -1,0 +1,1 @@
+"""Sanctuary Map 2017: jurisdiction records joined to 2017 Census boundaries."""

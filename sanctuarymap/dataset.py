@@ -1,0 +1,79 @@
+"""Everything the app draws from, loaded, checked and joined once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from sanctuarymap import geodata, records, status
+
+# The span the slider replays; earlier events only set where each jurisdiction starts.
+FIRST_DAY = date(2017, 1, 1)
+LAST_DAY = date(2017, 12, 31)
+
+
+@dataclass
+class Dataset:
+    records: records.Records
+    boundaries: geodata.Boundaries
+    changes: pd.DataFrame  # status.timeline of the records
+    drawn: pd.DataFrame  # geodata.drawn_shapes of the jurisdictions that have a shape
+    views: pd.DataFrame  # geodata.views, by jurisdiction_id
+    counts: pd.DataFrame  # status.daily_counts over the replayed span
+    problems: list[records.Problem] = field(default_factory=list)
+
+    @property
+    def mapped_ids(self) -> list[str]:
+        """Jurisdictions on the map (all but the nation), in name order."""
+        jurisdictions = self.records.jurisdictions
+        mapped = jurisdictions[jurisdictions["kind"] != "nation"].sort_values("name")
+        return list(mapped["jurisdiction_id"])
+
+    @property
+    def first_day(self) -> date:
+        return FIRST_DAY
+
+    @property
+    def last_day(self) -> date:
+        return LAST_DAY
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Display name of each mapped jurisdiction, in name order."""
+        table = self.records.jurisdictions.set_index("jurisdiction_id")
+        return {j: geodata.display_name(table.loc[j]) for j in self.mapped_ids}
+
+    def event_days(self) -> list[date]:
+        """Days within the replayed span on which at least one event happened."""
+        days = self.records.events["date"]
+        return sorted({d for d in days if self.first_day <= d <= self.last_day})
+
+    def jurisdiction(self, jurisdiction_id: str) -> pd.Series:
+        table = self.records.jurisdictions.set_index("jurisdiction_id")
+        return table.loc[jurisdiction_id]
+
+
+def load(root: Path) -> Dataset:
+    """Read records/ and geodata/ under ``root``; keep what is valid, list the rest."""
+    root = Path(root)
+    recs, problems = records.read(root / "records")
+    boundaries = geodata.load(root / "geodata")
+    geometry_problems = records.check_geometry(recs, boundaries.shape_keys())
+    problems = problems + geometry_problems
+    drawn = geodata.drawn_shapes(recs.jurisdictions)
+    known = boundaries.shape_keys()
+    drawn = drawn[[g in known[layer] for layer, g in zip(drawn["layer"], drawn["geoid"])]].reset_index(drop=True)
+    changes = status.timeline(recs.event_jurisdictions)
+    mapped = recs.jurisdictions.loc[recs.jurisdictions["kind"] != "nation", "jurisdiction_id"]
+    return Dataset(
+        records=recs,
+        boundaries=boundaries,
+        changes=changes,
+        drawn=drawn,
+        views=geodata.views(boundaries, drawn),
+        counts=status.daily_counts(changes, mapped, FIRST_DAY, LAST_DAY),
+        problems=problems,
+    )

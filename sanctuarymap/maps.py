@@ -1,0 +1,207 @@
+"""Folium objects for the map: a base map that fetches its shapes once, and a
+small restyle layer that recolours them for a day.
+
+Geometry never travels with a slider step: the browser fetches every shape
+once from the app's static files (``static/geodata/boundaries.json``) and
+each step sends only a category index per drawn shape.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import folium
+import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
+
+from sanctuarymap import status
+
+LEAFLET_JS = "/app/static/vendor/leaflet/leaflet.js"
+LEAFLET_CSS = "/app/static/vendor/leaflet/leaflet.css"
+BOUNDARIES_URL = "/app/static/geodata/boundaries.json"
+CONTIGUOUS_US = [[24.4, -125.0], [49.4, -66.9]]
+
+# Okabe & Ito's colour-blind-safe palette; grey for the baseline of each dimension.
+PALETTES = {
+    "sanctuary": {"none_known": "#d0d0d0", "symbolic": "#56B4E9", "limits_cooperation": "#0072B2",
+                  "requires_cooperation": "#D55E00"},
+    "pressure": {"none": "#d0d0d0", "named": "#F0E442", "warned": "#E69F00", "noncompliant": "#D55E00",
+                 "compliant": "#009E73", "funds_withheld": "#CC79A7"},
+    "lawsuit": {"none": "#d0d0d0", "plaintiff": "#E69F00", "won": "#009E73", "lost": "#D55E00",
+                "defendant": "#CC79A7"},
+}
+
+
+@dataclass(frozen=True)
+class Shape:
+    """One drawn shape of a jurisdiction: its layer, its GEOID there."""
+
+    layer: str
+    geoid: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.layer}:{self.geoid}"
+
+
+def legend(dimension_key: str) -> list[tuple[str, str]]:
+    """(colour, label) for each category of a dimension, in reading order."""
+    dimension = status.DIMENSIONS[dimension_key]
+    return [(PALETTES[dimension_key][c.key], c.label) for c in dimension.categories]
+
+
+def base_map(drawn: pd.DataFrame, boundaries_url: str = BOUNDARIES_URL) -> folium.Map:
+    """The map that stays mounted: no tiles, local Leaflet, shapes fetched by the browser.
+
+    ``drawn`` has one row per shape of a jurisdiction with records: columns
+    jurisdiction_id, name, layer, geoid.  Those shapes are clickable; every
+    other shape is drawn faint for context.
+    """
+    m = folium.Map(location=[39.5, -96.5], zoom_start=4, tiles=None, min_zoom=3, max_bounds=False,
+                   control_scale=True)
+    # folium's defaults come from CDNs; the app serves its own copy of Leaflet.
+    m.default_js = [("leaflet", LEAFLET_JS)]
+    m.default_css = [("leaflet_css", LEAFLET_CSS)]
+    m.fit_bounds(CONTIGUOUS_US)
+    recorded = {
+        Shape(row.layer, row.geoid).key: [row.jurisdiction_id, row.name]
+        for row in drawn.itertuples(index=False)
+    }
+    _Boundaries({"url": boundaries_url, "recorded": recorded}).add_to(m)
+    return m
+
+
+def restyle_payload(current: pd.DataFrame, drawn: pd.DataFrame, dimension_key: str, selected: str | None) -> dict:
+    """What one step sends: a category index per shape, the labels and colours of the categories."""
+    dimension = status.DIMENSIONS[dimension_key]
+    order = {c.key: i for i, c in enumerate(dimension.categories)}
+    categories = current[dimension_key]
+    index = {
+        Shape(row.layer, row.geoid).key: order[categories.at[row.jurisdiction_id]]
+        for row in drawn.itertuples(index=False)
+    }
+    return {
+        "dimension": dimension.label,
+        "labels": [c.label for c in dimension.categories],
+        "colours": [PALETTES[dimension_key][c.key] for c in dimension.categories],
+        "category": index,
+        "selected": selected,
+    }
+
+
+def status_layer(payload: dict) -> folium.FeatureGroup:
+    """The date-dependent layer, passed to st_folium's ``feature_group_to_add``."""
+    group = folium.FeatureGroup(name="status", control=False)
+    _Restyle(payload).add_to(group)
+    return group
+
+
+def _json_for_script(value) -> str:
+    # Inside a <script>, "</" could end the element early; "<\/" reads the same to JSON.
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=True).replace("</", "<\\/")
+
+
+class _Restyle(MacroElement):
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "window.sanctuaryMap && window.sanctuaryMap.restyle({{ this.payload_json }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, payload: dict):
+        super().__init__()
+        self._name = "Restyle"
+        self.payload_json = _json_for_script(payload)
+
+
+class _Boundaries(MacroElement):
+    _template = Template("{% macro script(this, kwargs) %}" + """
+(function (map, config) {
+  var panes = {states: 405, counties: 410, outlines: 415, cities: 420};
+  Object.keys(panes).forEach(function (name) {
+    map.createPane(name).style.zIndex = panes[name];
+  });
+  var sm = window.sanctuaryMap = {map: map, layers: {}, loaded: false, pending: null, clicks: 0};
+
+  function tooltipNode(name, line) {
+    var box = document.createElement("div");
+    var title = document.createElement("strong");
+    title.textContent = name;
+    var detail = document.createElement("div");
+    detail.textContent = line;
+    box.appendChild(title);
+    box.appendChild(detail);
+    return box;
+  }
+
+  function track(layerName, feature, layer) {
+    var key = layerName + ":" + feature.id;
+    var record = config.recorded[key];
+    if (!record) return;
+    sm.layers[key] = {layer: layer, id: record[0], name: record[1]};
+    layer.bindTooltip(tooltipNode(record[1], ""), {sticky: true});
+    layer.on("click", function () {
+      sm.clicks += 1;
+      // streamlit-folium sends this field back when the map's own click handler fires.
+      window.__GLOBAL_DATA__.last_object_clicked_popup = record[0] + "|" + sm.clicks;
+    });
+  }
+
+  function isRecorded(layerName) {
+    return function (feature) { return (layerName + ":" + feature.id) in config.recorded; };
+  }
+  function not(f) { return function (x) { return !f(x); }; }
+
+  function draw(bundle) {
+    L.geoJSON(bundle.states, {pane: "states", filter: isRecorded("states"),
+      style: {weight: 1, color: "#555", fillOpacity: 0.75, className: "shape state"},
+      onEachFeature: function (f, l) { track("states", f, l); }}).addTo(map);
+    L.geoJSON(bundle.counties, {pane: "counties", filter: not(isRecorded("counties")), interactive: false,
+      style: {weight: 0.3, color: "#c8c8c8", fill: false}}).addTo(map);
+    L.geoJSON(bundle.counties, {pane: "counties", filter: isRecorded("counties"),
+      style: {weight: 0.6, color: "#555", fillOpacity: 0.8, className: "shape county"},
+      onEachFeature: function (f, l) { track("counties", f, l); }}).addTo(map);
+    L.geoJSON(bundle.states, {pane: "outlines", interactive: false,
+      style: {weight: 0.9, color: "#8a8a8a", fill: false}}).addTo(map);
+    L.geoJSON(bundle.cities, {filter: isRecorded("cities"),
+      pointToLayer: function (f, latlng) {
+        return L.circleMarker(latlng, {pane: "cities", radius: 6, weight: 1.2, color: "#222",
+                                       fillOpacity: 0.95, className: "shape city"});
+      },
+      onEachFeature: function (f, l) { track("cities", f, l); }}).addTo(map);
+    sm.loaded = true;
+    map.getContainer().setAttribute("data-shapes", Object.keys(sm.layers).length);
+    if (sm.pending) sm.restyle(sm.pending);
+  }
+
+  sm.restyle = function (payload) {
+    if (!sm.loaded) { sm.pending = payload; return; }
+    Object.keys(sm.layers).forEach(function (key) {
+      var entry = sm.layers[key];
+      var index = payload.category[key];
+      if (index === undefined) return;
+      var selected = entry.id === payload.selected;
+      entry.layer.setStyle({fillColor: payload.colours[index],
+                            color: selected ? "#000" : (entry.layer instanceof L.CircleMarker ? "#222" : "#555"),
+                            weight: selected ? 3 : (entry.layer instanceof L.CircleMarker ? 1.2 : 0.6)});
+      entry.layer.setTooltipContent(tooltipNode(entry.name, payload.dimension + ": " + payload.labels[index]));
+      var path = entry.layer.getElement && entry.layer.getElement();
+      if (path) {
+        path.setAttribute("data-jurisdiction", entry.id);
+        path.setAttribute("data-category", payload.labels[index]);
+        if (selected) entry.layer.bringToFront();
+      }
+    });
+    map.getContainer().setAttribute("data-restyled", (Number(map.getContainer().getAttribute("data-restyled")) || 0) + 1);
+  };
+
+  fetch(config.url).then(function (r) { return r.json(); }).then(draw);
+})({{ this._parent.get_name() }}, {{ this.config_json }});
+""" + "{% endmacro %}")
+
+    def __init__(self, config: dict):
+        super().__init__()
+        self._name = "Boundaries"
+        self.config_json = _json_for_script(config)

@@ -1,0 +1,401 @@
+"""Load and check the CSV files in records/.
+
+``read`` returns the rows that passed every check together with the list of
+problems found in the others; ``load`` does the same but raises when there is
+any problem.  Every problem names the file, the row (the line number a
+spreadsheet shows, the header being row 1), the column, what was expected and
+what was found.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from sanctuarymap import status
+
+JURISDICTIONS_FILE = "sanctuarymap-jurisdictions.csv"
+EVENTS_FILE = "sanctuarymap-events.csv"
+SOURCES_FILE = "sanctuarymap-sources.csv"
+
+FIRST_DAY = date(1970, 1, 1)
+LAST_DAY = date(2017, 12, 31)
+MAX_FILE_BYTES = 10 * 1024 * 1024
+LIST_SEPARATOR = ";"
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_GEOID_DIGITS = {"state": 2, "county": 5, "city": 7}
+# Spreadsheets run cells starting with these as formulas.
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    row: int | None
+    column: str | None
+    expected: str
+    found: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column {self.column!r}")
+        return f"{', '.join(where)}: expected {self.expected}, found {self.found}"
+
+
+class RecordsError(ValueError):
+    """Raised by ``load`` with every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        lines = "\n".join(f"- {p}" for p in problems)
+        super().__init__(f"{len(problems)} problem(s) in the records:\n{lines}")
+
+
+@dataclass
+class Records:
+    jurisdictions: pd.DataFrame
+    events: pd.DataFrame
+    sources: pd.DataFrame
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def event_jurisdictions(self) -> pd.DataFrame:
+        """One row per (event, jurisdiction) pair."""
+        pairs = self.events[["event_id", "date", "kind", "jurisdiction_ids"]].explode("jurisdiction_ids")
+        return pairs.rename(columns={"jurisdiction_ids": "jurisdiction_id"}).reset_index(drop=True)
+
+
+class JurisdictionRow(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    jurisdiction_id: str
+    name: str
+    kind: Literal["nation", "state", "county", "city"]
+    state: str
+    geoid: str
+    drawn_with: tuple[str, ...] = ()
+
+    _slug = field_validator("jurisdiction_id")(lambda v: _check_slug(v))
+    _name = field_validator("name")(lambda v: _check_text(v, 200))
+
+    @field_validator("state")
+    @classmethod
+    def _state(cls, v: str) -> str:
+        if v and not re.fullmatch(r"[A-Z]{2}", v):
+            raise ValueError("a two-letter USPS code such as CA, or empty for the nation")
+        return v
+
+    @field_validator("drawn_with", mode="before")
+    @classmethod
+    def _drawn_with(cls, v: str) -> tuple[str, ...]:
+        parts = tuple(p.strip() for p in (v or "").split(LIST_SEPARATOR) if p.strip())
+        for part in parts:
+            if not re.fullmatch(r"\d{5}", part):
+                raise ValueError(f"5-digit county GEOIDs separated by '{LIST_SEPARATOR}'")
+        return parts
+
+    def cross_check(self) -> list[tuple[str, str, str]]:
+        """(column, expected, found) for rules that span columns."""
+        out = []
+        if self.kind == "nation":
+            if self.geoid != "US" or self.state:
+                out.append(("geoid", "geoid 'US' and an empty state for the nation", repr(self.geoid)))
+            return out
+        if not self.state:
+            out.append(("state", "a two-letter USPS code", "an empty cell"))
+        digits = _GEOID_DIGITS[self.kind]
+        if not re.fullmatch(rf"\d{{{digits}}}", self.geoid):
+            out.append(("geoid", f"a {digits}-digit Census GEOID for a {self.kind}", repr(self.geoid)))
+        if self.drawn_with and self.kind != "city":
+            out.append(("drawn_with", "an empty cell: only cities are drawn with county shapes", repr(";".join(self.drawn_with))))
+        return out
+
+
+class EventRow(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    event_id: str
+    date: date
+    kind: str
+    jurisdiction_ids: tuple[str, ...]
+    summary: str
+
+    _slug = field_validator("event_id")(lambda v: _check_slug(v))
+    _summary = field_validator("summary")(lambda v: _check_text(v, 1000))
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date(cls, v: str) -> date:
+        return _parse_day(v)
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, v: str) -> str:
+        if v not in status.EVENT_KINDS:
+            raise ValueError("one of " + ", ".join(sorted(status.EVENT_KINDS)))
+        return v
+
+    @field_validator("jurisdiction_ids", mode="before")
+    @classmethod
+    def _ids(cls, v: str) -> tuple[str, ...]:
+        parts = tuple(p.strip() for p in (v or "").split(LIST_SEPARATOR) if p.strip())
+        if not parts:
+            raise ValueError(f"one or more jurisdiction ids separated by '{LIST_SEPARATOR}'")
+        return parts
+
+
+class SourceRow(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    event_id: str
+    outlet: str
+    title: str
+    published: date | None
+    url: str
+
+    _outlet = field_validator("outlet")(lambda v: _check_text(v, 200))
+    _title = field_validator("title")(lambda v: _check_text(v, 500))
+
+    @field_validator("published", mode="before")
+    @classmethod
+    def _published(cls, v: str) -> date | None:
+        # Some primary documents (a statute page, a docket entry) carry no date of their own.
+        return _parse_day(v, last=date(2030, 12, 31)) if (v or "").strip() else None
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if not is_web_url(v):
+            raise ValueError("an http:// or https:// URL")
+        return v
+
+
+def is_web_url(text: str) -> bool:
+    """True for an absolute http(s) URL with a host and no spaces or control characters."""
+    return bool(re.fullmatch(r"https?://[^\s/?#<>\"'`]+[^\s<>\"'`]*", text or "", flags=re.IGNORECASE)) and not any(
+        ord(c) < 32 for c in text
+    )
+
+
+def neutralise_formula(text: str) -> str:
+    """Text a spreadsheet will show as text, never run as a formula."""
+    return "'" + text if isinstance(text, str) and text.startswith(_FORMULA_PREFIXES) else text
+
+
+def load(folder: Path) -> Records:
+    records, problems = read(folder)
+    if problems:
+        raise RecordsError(problems)
+    return records
+
+
+def read(folder: Path) -> tuple[Records, list[Problem]]:
+    """The rows of the three files that pass every check, and the problems of the rest."""
+    folder = Path(folder)
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+
+    jurisdictions = _read_rows(folder / JURISDICTIONS_FILE, JurisdictionRow, problems, warnings)
+    jurisdictions = _unique(jurisdictions, "jurisdiction_id", JURISDICTIONS_FILE, problems)
+    for line, row in list(jurisdictions.items()):
+        for column, expected, found in row.cross_check():
+            problems.append(Problem(JURISDICTIONS_FILE, line, column, expected, found))
+            jurisdictions.pop(line, None)
+    known = {row.jurisdiction_id for row in jurisdictions.values()}
+
+    events = _read_rows(folder / EVENTS_FILE, EventRow, problems, warnings)
+    events = _unique(events, "event_id", EVENTS_FILE, problems)
+    for line, row in list(events.items()):
+        unknown = [j for j in row.jurisdiction_ids if j not in known]
+        for j in unknown:
+            problems.append(Problem(EVENTS_FILE, line, "jurisdiction_ids",
+                                    f"an id listed in {JURISDICTIONS_FILE}", repr(j)))
+        if unknown:
+            kept = tuple(j for j in row.jurisdiction_ids if j in known)
+            if kept:
+                events[line] = row.model_copy(update={"jurisdiction_ids": kept})
+            else:
+                events.pop(line)
+        elif not (FIRST_DAY <= row.date <= LAST_DAY):
+            problems.append(Problem(EVENTS_FILE, line, "date",
+                                    f"a day from {FIRST_DAY} to {LAST_DAY}", str(row.date)))
+            events.pop(line)
+
+    sources = _read_rows(folder / SOURCES_FILE, SourceRow, problems, warnings)
+    event_ids = {row.event_id for row in events.values()}
+    for line, row in list(sources.items()):
+        if row.event_id not in event_ids:
+            problems.append(Problem(SOURCES_FILE, line, "event_id",
+                                    f"an id listed in {EVENTS_FILE}", repr(row.event_id)))
+            sources.pop(line)
+    sourced = {row.event_id for row in sources.values()}
+    dated = {row.event_id for row in sources.values() if row.published is not None}
+    for line, row in list(events.items()):
+        if row.event_id not in sourced:
+            problems.append(Problem(EVENTS_FILE, line, "event_id",
+                                    f"at least one source in {SOURCES_FILE}", f"none for {row.event_id!r}"))
+            events.pop(line)
+        elif row.event_id not in dated:
+            problems.append(Problem(EVENTS_FILE, line, "event_id",
+                                    f"at least one source with a 'published' date in {SOURCES_FILE}",
+                                    f"only undated sources for {row.event_id!r}"))
+            events.pop(line)
+
+    records = Records(
+        jurisdictions=_frame(jurisdictions, JurisdictionRow),
+        events=_frame(events, EventRow).sort_values(["date", "event_id"], ignore_index=True),
+        sources=_frame(sources, SourceRow),
+        warnings=warnings,
+    )
+    return records, problems
+
+
+def check_geometry(records: Records, shape_keys: dict[str, set[str]]) -> list[Problem]:
+    """Problems for jurisdictions that have nothing to draw them with.
+
+    ``shape_keys`` maps a layer ("states", "counties", "cities") to its GEOIDs.
+    """
+    problems = []
+    for row in records.jurisdictions.itertuples():
+        missing = [key for layer, key in drawing_keys(row) if key not in shape_keys.get(layer, set())]
+        for key in missing:
+            problems.append(Problem(JURISDICTIONS_FILE, None, "geoid",
+                                    f"a shape in geodata/ for {row.jurisdiction_id!r}", f"no shape with GEOID {key}"))
+    return problems
+
+
+def drawing_keys(jurisdiction) -> list[tuple[str, str]]:
+    """(layer, GEOID) pairs that draw a jurisdiction on the map; none for the nation."""
+    if jurisdiction.kind == "nation":
+        return []
+    if jurisdiction.kind == "city" and jurisdiction.drawn_with:
+        return [("counties", key) for key in jurisdiction.drawn_with]
+    layer = {"state": "states", "county": "counties", "city": "cities"}[jurisdiction.kind]
+    return [(layer, jurisdiction.geoid)]
+
+
+def _check_slug(v: str) -> str:
+    if not _SLUG.fullmatch(v):
+        raise ValueError("lowercase letters, digits and single hyphens, such as 'ca-los-angeles'")
+    return v
+
+
+def _check_text(v: str, limit: int) -> str:
+    if not v:
+        raise ValueError("some text")
+    if len(v) > limit:
+        raise ValueError(f"at most {limit} characters")
+    return v
+
+
+def _parse_day(v: str, last: date = date(2100, 1, 1)) -> date:
+    if not isinstance(v, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", v.strip()):
+        raise ValueError("a day written YYYY-MM-DD")
+    try:
+        day = date.fromisoformat(v.strip())
+    except ValueError as error:
+        raise ValueError("a real calendar day written YYYY-MM-DD") from error
+    if not (FIRST_DAY <= day <= last):
+        raise ValueError(f"a day from {FIRST_DAY} to {last}")
+    return day
+
+
+def _read_rows(path: Path, model: type[BaseModel], problems: list[Problem], warnings: list[Problem]) -> dict[int, BaseModel]:
+    """Valid rows by line number; problems for the rest and for the file itself."""
+    name = path.name
+    columns = list(model.model_fields)
+    text = _read_text(path, problems)
+    if text is None:
+        return {}
+    if not text.strip():
+        problems.append(Problem(name, None, None, "a header row: " + ",".join(columns), "an empty file"))
+        return {}
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        rows = list(reader)
+    except csv.Error as error:
+        problems.append(Problem(name, reader.line_num, None, "well-formed CSV (quotes closed)", str(error)))
+        return {}
+    header = [h.strip() for h in rows[0]]
+    duplicated = sorted({h for h in header if header.count(h) > 1})
+    for h in duplicated:
+        problems.append(Problem(name, 1, h, "each column once in the header", f"{header.count(h)} columns named {h!r}"))
+    missing = [c for c in columns if c not in header]
+    for c in missing:
+        found = "a single column (is the file separated by ';' or tabs instead of commas?)" if len(header) == 1 else "no such column"
+        problems.append(Problem(name, 1, c, "a column named " + repr(c), found))
+    if missing or duplicated:
+        return {}
+    for extra in (h for h in header if h not in columns):
+        warnings.append(Problem(name, 1, extra, "only the documented columns", "an extra column, ignored"))
+
+    valid: dict[int, BaseModel] = {}
+    for line, cells in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue  # blank line, as spreadsheets leave at the end
+        if len(cells) != len(header):
+            problems.append(Problem(name, line, None, f"{len(header)} cells", f"{len(cells)} (a truncated or misquoted row?)"))
+            continue
+        values = dict(zip(header, cells))
+        try:
+            valid[line] = model.model_validate(values)
+        except ValidationError as error:
+            for detail in error.errors():
+                column = str(detail["loc"][0]) if detail["loc"] else None
+                expected = detail["msg"].removeprefix("Value error, ")
+                problems.append(Problem(name, line, column, expected, _shown(values.get(column, ""))))
+    return valid
+
+
+def _read_text(path: Path, problems: list[Problem]) -> str | None:
+    name = path.name
+    if not path.is_file():
+        problems.append(Problem(name, None, None, "a file at " + str(path), "no such file"))
+        return None
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        problems.append(Problem(name, None, None, f"a file of at most {MAX_FILE_BYTES // 2**20} MB",
+                                f"{size / 2**20:.1f} MB"))
+        return None
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")  # a BOM from Excel is harmless
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        problems.append(Problem(name, line, None, "UTF-8 text (save the file as 'CSV UTF-8')",
+                                f"byte 0x{data[error.start]:02x}, which is not UTF-8 (Latin-1 or Windows-1252?)"))
+        return None
+
+
+def _unique(rows: dict[int, BaseModel], key: str, name: str, problems: list[Problem]) -> dict[int, BaseModel]:
+    first_line: dict[str, int] = {}
+    for line, row in list(rows.items()):
+        value = getattr(row, key)
+        if value in first_line:
+            problems.append(Problem(name, line, key, f"a unique {key}", f"{value!r}, already on row {first_line[value]}"))
+            rows.pop(line)
+        else:
+            first_line[value] = line
+    return rows
+
+
+def _frame(rows: dict[int, BaseModel], model: type[BaseModel]) -> pd.DataFrame:
+    data = [dict(row.model_dump(), row=line) for line, row in rows.items()]
+    return pd.DataFrame(data, columns=[*model.model_fields, "row"])
+
+
+def _shown(value: str) -> str:
+    value = value if len(value) <= 60 else value[:57] + "..."
+    return repr(value) if value else "an empty cell"

@@ -1,0 +1,201 @@
+"""The story of a jurisdiction, or of a day, as HTML built from escaped parts.
+
+Every piece of text from the records goes through ``html.escape``; a source
+becomes a link only when its URL is http(s).  Nothing here trusts the records.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+import pandas as pd
+
+from sanctuarymap import records, status
+
+KIND_LABELS = {
+    "federal_action": "Federal action",
+    "statement": "Statement",
+    "policy_limits_cooperation": "Policy limiting cooperation",
+    "policy_symbolic": "Symbolic declaration",
+    "policy_requires_cooperation": "Cooperation required",
+    "policy_ended": "Policy ended",
+    "federal_report_named": "Named in federal report",
+    "doj_warning_letter": "DOJ warning letter",
+    "doj_noncompliance_finding": "DOJ: possibly non-compliant",
+    "doj_compliance_finding": "DOJ: compliant",
+    "funds_withheld": "Funds withheld",
+    "lawsuit_filed": "Lawsuit filed",
+    "sued": "Sued",
+    "ruling_for": "Ruling in its favour",
+    "ruling_against": "Ruling against it",
+}
+
+
+def day_label(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def status_rows(current: pd.DataFrame, jurisdiction_id: str) -> list[tuple[str, str]]:
+    """(dimension label, category label) for one jurisdiction on the chosen day."""
+    row = current.loc[jurisdiction_id]
+    return [(d.label, d.label_of(row[key])) for key, d in status.DIMENSIONS.items()]
+
+
+def events_of(recs: records.Records, jurisdiction_id: str) -> pd.DataFrame:
+    events = recs.events
+    mask = events["jurisdiction_ids"].map(lambda ids: jurisdiction_id in ids)
+    return events[mask].sort_values(["date", "event_id"])
+
+
+def timeline_html(events: pd.DataFrame, sources: pd.DataFrame, day: date, names: dict[str, str]) -> str:
+    """Events as a list; those after ``day`` are marked as still to come."""
+    if events.empty:
+        return '<p class="sm-empty">No events recorded.</p>'
+    by_event = {k: g for k, g in sources.groupby("event_id")}
+    items = []
+    for event in events.itertuples(index=False):
+        upcoming = event.date > day
+        others = [names.get(j, j) for j in event.jurisdiction_ids]
+        concerns = ""
+        if len(others) > 1:
+            shown = ", ".join(html.escape(n) for n in others[:12])
+            more = f" and {len(others) - 12} more" if len(others) > 12 else ""
+            concerns = f'<div class="sm-concerns">Concerns: {shown}{more}</div>'
+        items.append(
+            f'<li class="sm-event{" sm-upcoming" if upcoming else ""}" data-event="{html.escape(event.event_id)}">'
+            f'<div class="sm-when">{html.escape(day_label(event.date))}'
+            f' · {html.escape(KIND_LABELS.get(event.kind, event.kind))}'
+            f'{" · <em>still to come</em>" if upcoming else ""}</div>'
+            f'<div class="sm-summary">{html.escape(event.summary)}</div>{concerns}'
+            f'{sources_html(by_event.get(event.event_id))}</li>'
+        )
+    return '<ol class="sm-timeline">' + "".join(items) + "</ol>"
+
+
+def sources_html(sources: pd.DataFrame | None) -> str:
+    if sources is None or sources.empty:
+        return ""
+    parts = []
+    for source in sources.itertuples(index=False):
+        text = f"{source.outlet}: {source.title}"
+        if pd.notna(source.published) and source.published:
+            text += f" ({day_label(source.published)})"
+        label = html.escape(text)
+        if records.is_web_url(source.url):
+            parts.append(f'<li><a href="{html.escape(source.url, quote=True)}" target="_blank" '
+                         f'rel="noopener noreferrer nofollow">{label}</a></li>')
+        else:
+            parts.append(f"<li>{label}</li>")
+    return '<ul class="sm-sources">' + "".join(parts) + "</ul>"
+
+
+def recent_events(recs: records.Records, day: date, count: int = 6) -> pd.DataFrame:
+    """The events of ``day`` and the last few before it, newest first."""
+    events = recs.events
+    past = events[events["date"] <= day].sort_values(["date", "event_id"], ascending=False)
+    today = past[past["date"] == day]
+    return past.head(max(count, len(today)))
+
+
+STYLE = """<style>
+.sm-timeline, .sm-recent { list-style: none; padding-left: 0; margin: 0; }
+.sm-event { border-left: 3px solid #0072B2; padding: 0.2rem 0 0.5rem 0.7rem; margin-bottom: 0.4rem; }
+.sm-event.sm-upcoming { border-left-color: #c8c8c8; color: #777; }
+.sm-when { font-size: 0.8rem; font-weight: 600; color: #444; }
+.sm-upcoming .sm-when { color: #888; }
+.sm-summary { font-size: 0.92rem; }
+.sm-concerns { font-size: 0.78rem; color: #666; }
+.sm-sources { font-size: 0.78rem; margin: 0.15rem 0 0 0; padding-left: 1rem; }
+.sm-status { border-collapse: collapse; margin-bottom: 0.6rem; font-size: 0.9rem; }
+.sm-status td { padding: 0.15rem 0.6rem 0.15rem 0; }
+.sm-legend { display: flex; flex-wrap: wrap; gap: 0.35rem 1rem; font-size: 0.85rem; margin-top: 0.3rem; }
+.sm-swatch { display: inline-block; width: 0.9rem; height: 0.9rem; border: 1px solid #555;
+             vertical-align: -0.12rem; margin-right: 0.3rem; }
+.sm-panel-title { margin: 0 0 0.2rem 0; }
+.sm-timeline-box { max-height: 26rem; overflow-y: auto; }
+</style>"""
+
+
+def problems_table(problems: list[records.Problem]) -> pd.DataFrame:
+    """Problems as rows a reader can scan: file, row, column, expected, found."""
+    return pd.DataFrame([vars(p) for p in problems], columns=["file", "row", "column", "expected", "found"])
+
+
+def legend_html(entries: list[tuple[str, str]], title: str) -> str:
+    items = "".join(
+        f'<span class="sm-legend-item"><span class="sm-swatch" style="background:{html.escape(colour)}"></span>'
+        f"{html.escape(label)}</span>"
+        for colour, label in entries
+    )
+    return f'<div class="sm-legend" data-legend="{html.escape(title)}"><strong>{html.escape(title)}:</strong>{items}</div>'
+
+
+def panel_html(recs: records.Records, current: pd.DataFrame, jurisdiction_id: str, day: date, names: dict[str, str]) -> str:
+    """The story of one jurisdiction: its status on ``day`` on every dimension, then its timeline."""
+    rows = "".join(
+        f"<tr><td>{html.escape(label)}</td><td><strong>{html.escape(value)}</strong></td></tr>"
+        for label, value in status_rows(current, jurisdiction_id)
+    )
+    events = events_of(recs, jurisdiction_id)
+    upcoming = int((events["date"] > day).sum())
+    return (
+        f'<div class="sm-panel" data-selected="{html.escape(jurisdiction_id)}">'
+        f'<h3 class="sm-panel-title">{html.escape(names.get(jurisdiction_id, jurisdiction_id))}</h3>'
+        f"<div>On {html.escape(day_label(day))}:</div>"
+        f'<table class="sm-status">{rows}</table>'
+        f"<div><strong>{len(events)} event(s)</strong>{f', {upcoming} still to come' if upcoming else ''}</div>"
+        f'<div class="sm-timeline-box">{timeline_html(events, recs.sources, day, names)}</div></div>'
+    )
+
+
+def recent_html(events: pd.DataFrame, sources: pd.DataFrame, day: date, names: dict[str, str]) -> str:
+    if events.empty:
+        return '<p class="sm-empty">Nothing recorded yet.</p>'
+    body = timeline_html(events, sources, day, names)
+    return body.replace('class="sm-timeline"', 'class="sm-timeline sm-recent"', 1)
+
+
+def about_markdown(data) -> str:
+    """The about page: what the map shows, where it comes from, how status is derived."""
+    rules = "\n".join(
+        f"| `{kind}` | {KIND_LABELS[kind]} | "
+        + ("no colour change (context)" if rule is None else
+           f"{status.DIMENSIONS[rule.dimension].label} → {status.DIMENSIONS[rule.dimension].label_of(rule.category)}"
+           + (" (only if still at the baseline)" if rule.only_from_baseline else ""))
+        + " |"
+        for kind, rule in status.RULES.items()
+    )
+    counts = (f"{len(data.mapped_ids)} jurisdictions, {len(data.records.events)} events and "
+              f"{len(data.records.sources)} sources")
+    return f"""
+### What this is
+A day-by-day replay of 2017's conflict between the federal government and “sanctuary” jurisdictions:
+{counts}. Pick a day with the slider (or press **Play**), choose what the colours show, and click a
+place to read its events, each with its sources.
+
+### How a place's status is derived
+Each event changes at most one of three dimensions of every jurisdiction it concerns, from the day it
+happened on. Events before 2017 set where a place starts the year. A place with no such event is at
+the first category of each dimension.
+
+| event kind | label | effect |
+| --- | --- | --- |
+{rules}
+
+### Sources and licences
+- **Records** (`records/`): compiled by the Sanctuary Map editors from the sources cited with each event:
+  Justice Department releases, court filings and opinions, the text of laws and ordinances, and news reports.
+  Summaries are our own words. See `records/README.md` for the data dictionary and what is knowingly left out.
+- **Boundaries** (`geodata/`): U.S. Census Bureau cartographic boundary files, 2017 edition (public domain),
+  as redistributed by the npm package `us-atlas` 3.0.1 (ISC licence). City points: coordinates as published
+  on each city's Wikipedia page (CC BY-SA), checked against GeoNames (CC BY 4.0) and the county shapes.
+- **Map**: Leaflet (BSD-2-Clause), served by this app; no tiles and no outside requests.
+
+### How to add a record
+Add a row to `records/sanctuarymap-events.csv` (date, kind, the jurisdiction ids separated by `;`, a summary
+in your own words) and at least one row to `records/sanctuarymap-sources.csv` with the same `event_id`. A new
+place needs a row in `records/sanctuarymap-jurisdictions.csv` and, for a city, a point in
+`geodata/wikipedia-city-points.csv` (then run `make geodata`). Run `make test`: the loader names every
+problem by file, row and column.
+"""

@@ -1,0 +1,94 @@
+"""What a reader is looking at: the day, the colouring and the selection.
+
+The view round-trips through the page URL (``?day=2017-08-22&colour=lawsuit&selected=ca-los-angeles``)
+so that a link restores it; anything in a URL that does not make sense is dropped, not trusted.
+"""
+
+from __future__ import annotations
+
+import bisect
+import io
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Mapping
+
+import pandas as pd
+
+from sanctuarymap import records, status
+
+SPEEDS = {"1 day/s": 1.0, "2 days/s": 2.0, "4 days/s": 4.0, "8 days/s": 8.0}
+DEFAULT_SPEED = "4 days/s"
+
+
+@dataclass(frozen=True)
+class View:
+    day: date
+    colour: str
+    selected: str | None
+
+
+def from_query(params: Mapping[str, str], first: date, last: date, known_ids, default_day: date) -> View:
+    """The view a URL asks for; each part that is missing or invalid falls back to its default."""
+    day = default_day
+    try:
+        asked = date.fromisoformat(str(params.get("day", "")))
+        if first <= asked <= last:
+            day = asked
+    except ValueError:
+        pass
+    colour = params.get("colour")
+    if colour not in status.DIMENSIONS:
+        colour = "sanctuary"
+    selected = params.get("selected")
+    if selected not in set(known_ids):
+        selected = None
+    return View(day=day, colour=colour, selected=selected)
+
+
+def to_query(current: View) -> dict[str, str]:
+    query = {"day": current.day.isoformat(), "colour": current.colour}
+    if current.selected:
+        query["selected"] = current.selected
+    return query
+
+
+def clicked_id(value: str | None) -> str | None:
+    """The jurisdiction id in the map's click value ``"<id>|<click count>"``."""
+    if not value or not isinstance(value, str):
+        return None
+    return value.split("|", 1)[0] or None
+
+
+def next_day(day: date, last: date) -> date:
+    return min(day + timedelta(days=1), last)
+
+
+def neighbour_event_day(event_days: list[date], day: date, direction: int) -> date | None:
+    """The nearest day with an event strictly after (direction 1) or before (-1) ``day``."""
+    if direction > 0:
+        i = bisect.bisect_right(event_days, day)
+        return event_days[i] if i < len(event_days) else None
+    i = bisect.bisect_left(event_days, day)
+    return event_days[i - 1] if i > 0 else None
+
+
+def jump(session: dict, event_days: list[date], direction: int) -> None:
+    """Move ``session["day"]`` to the neighbouring day with an event, if there is one."""
+    target = neighbour_event_day(event_days, session["day"], direction)
+    if target is not None:
+        session["day"] = target
+
+
+def tick_seconds(speed_label: str) -> float:
+    return 1.0 / SPEEDS.get(speed_label, SPEEDS[DEFAULT_SPEED])
+
+
+def events_csv(events: pd.DataFrame, sources: pd.DataFrame) -> bytes:
+    """Events with their sources as CSV, safe to open in a spreadsheet (no formula runs)."""
+    table = events.merge(sources.drop(columns=["row"], errors="ignore"), on="event_id", how="left")
+    table = table.drop(columns=["row_x", "row_y", "row"], errors="ignore")
+    table["jurisdiction_ids"] = table["jurisdiction_ids"].map(lambda ids: records.LIST_SEPARATOR.join(ids))
+    table = table.map(lambda v: records.neutralise_formula(v) if isinstance(v, str) else v)
+    buffer = io.StringIO()
+    table.to_csv(buffer, index=False)
+    return buffer.getvalue().encode("utf-8")

@@ -1,5 +1,6 @@
 """Sanctuary Map 2017: replay the year's fight over sanctuary policies, day by day."""
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -9,13 +10,15 @@ from streamlit_folium import st_folium
 from sanctuarymap import chart, dataset, maps, status, story, view
 
 HERE = Path(__file__).parent
+# Another records folder can be shown with the same shapes (the tests and the benchmark do).
+RECORDS = Path(os.environ.get("SANCTUARYMAP_RECORDS", HERE / "records"))
 # One copy of the loaded, joined data for every session: never copied per viewer.
 load_dataset = st.cache_resource(show_spinner="Loading records and boundaries…")(dataset.load)
 
 st.set_page_config(page_title="Sanctuary Map 2017", page_icon="🗺️", layout="wide")
 st.markdown(story.STYLE, unsafe_allow_html=True)
 
-data = load_dataset(HERE)
+data = load_dataset(str(RECORDS), str(HERE / "geodata"))
 names = data.names
 
 # --- The view: from the shared URL on a session's first run, then from the widgets.

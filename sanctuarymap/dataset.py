@@ -43,24 +43,20 @@ class Dataset:
     @property
     def names(self) -> dict[str, str]:
         """Display name of each mapped jurisdiction, in name order."""
-        table = self.records.jurisdictions.set_index("jurisdiction_id")
-        return {j: geodata.display_name(table.loc[j]) for j in self.mapped_ids}
+        mapped = self.records.jurisdictions[self.records.jurisdictions["kind"] != "nation"]
+        names = {j.jurisdiction_id: geodata.display_name(j.name, j.kind, j.state) for j in mapped.itertuples()}
+        return dict(sorted(names.items(), key=lambda item: item[1]))
 
     def event_days(self) -> list[date]:
         """Days within the replayed span on which at least one event happened."""
         days = self.records.events["date"]
         return sorted({d for d in days if self.first_day <= d <= self.last_day})
 
-    def jurisdiction(self, jurisdiction_id: str) -> pd.Series:
-        table = self.records.jurisdictions.set_index("jurisdiction_id")
-        return table.loc[jurisdiction_id]
 
-
-def load(root: Path) -> Dataset:
-    """Read records/ and geodata/ under ``root``; keep what is valid, list the rest."""
-    root = Path(root)
-    recs, problems = records.read(root / "records")
-    boundaries = geodata.load(root / "geodata")
+def load(records_dir: Path, geodata_dir: Path) -> Dataset:
+    """Read both folders; keep what is valid, list the rest."""
+    recs, problems = records.read(Path(records_dir))
+    boundaries = geodata.load(Path(geodata_dir))
     geometry_problems = records.check_geometry(recs, boundaries.shape_keys())
     problems = problems + geometry_problems
     drawn = geodata.drawn_shapes(recs.jurisdictions)

@@ -45,7 +45,7 @@ def load(folder: Path) -> Boundaries:
 def drawn_shapes(jurisdictions: pd.DataFrame) -> pd.DataFrame:
     """One row per shape that draws a jurisdiction: jurisdiction_id, name, layer, geoid."""
     rows = [
-        (j.jurisdiction_id, display_name(j), layer, geoid)
+        (j.jurisdiction_id, display_name(j.name, j.kind, j.state), layer, geoid)
         for j in jurisdictions.itertuples(index=False)
         for layer, geoid in records.drawing_keys(j)
     ]
@@ -67,5 +67,6 @@ def views(boundaries: Boundaries, drawn: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["jurisdiction_id", "latitude", "longitude", "zoom"]).set_index("jurisdiction_id")
 
 
-def display_name(jurisdiction) -> str:
-    return jurisdiction.name if jurisdiction.kind in ("state", "nation") else f"{jurisdiction.name}, {jurisdiction.state}"
+def display_name(name: str, kind: str, state: str) -> str:
+    """'Cook County, IL' for a county or city; a state's or the nation's name alone."""
+    return name if kind in ("state", "nation") else f"{name}, {state}"

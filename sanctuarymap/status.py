@@ -120,7 +120,8 @@ def as_of(changes: pd.DataFrame, jurisdiction_ids, day: date) -> pd.DataFrame:
     index = pd.Index(list(jurisdiction_ids), name="jurisdiction_id")
     known = changes[changes["date"] <= day].drop_duplicates(["jurisdiction_id", "dimension"], keep="last")
     table = known.pivot(index="jurisdiction_id", columns="dimension", values="category")
-    table = table.reindex(index=index, columns=list(DIMENSIONS))
+    # object dtype: an empty pivot comes back as floats, and categories are strings
+    table = table.reindex(index=index, columns=list(DIMENSIONS)).astype(object)
     for key, dimension in DIMENSIONS.items():
         table[key] = table[key].fillna(dimension.baseline)
     table.columns.name = None

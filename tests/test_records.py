@@ -1,0 +1,184 @@
+"""The loader: valid rows load; each kind of bad input is named by file, row and column."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from sanctuarymap import records
+
+EVENTS = records.EVENTS_FILE
+SOURCES = records.SOURCES_FILE
+JURISDICTIONS = records.JURISDICTIONS_FILE
+
+
+def append(folder: Path, name: str, line: str) -> None:
+    with (folder / name).open("a", encoding="utf-8", newline="") as f:
+        f.write(line + "\n")
+
+
+def only_problem(folder: Path) -> records.Problem:
+    _, problems = records.read(folder)
+    assert len(problems) == 1, [str(p) for p in problems]
+    return problems[0]
+
+
+def test_tiny_records_load(records_dir):
+    loaded = records.load(records_dir)
+    assert list(loaded.jurisdictions["jurisdiction_id"]) == ["us", "il", "il-cook-county", "il-chicago"]
+    assert len(loaded.events) == 5
+    assert loaded.events.iloc[0]["date"] == date(2011, 9, 7)
+    letter = loaded.events.set_index("event_id").loc["2017-04-21-letter"]
+    assert letter["jurisdiction_ids"] == ("il-chicago", "il-cook-county")
+    assert len(loaded.sources) == 6
+    undated = loaded.sources[loaded.sources["url"] == "http://example.org/letter-2"].iloc[0]
+    assert undated["published"] is None
+
+
+def test_event_jurisdictions_has_one_row_per_pair(records_dir):
+    pairs = records.load(records_dir).event_jurisdictions
+    assert len(pairs) == 1 + 2 + 1 + 2 + 1
+    assert set(pairs[pairs["event_id"] == "2016-05-31-report"]["jurisdiction_id"]) == {"il-chicago", "il-cook-county"}
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "column", "expected", "found"),
+    [
+        # a day that does not exist
+        (EVENTS, "2017-09-x,2017-02-30,statement,il,Bad day.", "date", "real calendar day", "2017-02-30"),
+        # a day written the American way
+        (EVENTS, "2017-09-y,09/01/2017,statement,il,Bad format.", "date", "YYYY-MM-DD", "09/01/2017"),
+        # an event kind outside the vocabulary
+        (EVENTS, "2017-09-z,2017-09-01,riot,il,Bad kind.", "kind", "one of", "riot"),
+        # a kind of jurisdiction outside the vocabulary
+        (JURISDICTIONS, "il-x,X,village,IL,1700001,", "kind", "'nation', 'state', 'county' or 'city'", "village"),
+        # a GEOID of the wrong length for its kind
+        (JURISDICTIONS, "il-y,Y,county,IL,170,", "geoid", "5-digit Census GEOID", "170"),
+        # a URL that would run script if it were a link
+        (SOURCES, "2017-08-07-suit,X,Y,2017-08-07,javascript:alert(1)", "url", "http:// or https://", "javascript:alert(1)"),
+        # a summary left empty
+        (EVENTS, "2017-09-w,2017-09-01,statement,il,", "summary", "some text", "an empty cell"),
+    ],
+)
+def test_bad_cell_is_named_by_file_row_and_column(records_dir, name, line, column, expected, found):
+    append(records_dir, name, line)
+    problem = only_problem(records_dir)
+    rows = (records_dir / name).read_text(encoding="utf-8").splitlines()
+    assert (problem.file, problem.row, problem.column) == (name, len(rows), column)
+    assert expected in problem.expected
+    assert found in problem.found
+    assert f"{name}, row {len(rows)}, column '{column}'" in str(problem)
+
+
+def test_unknown_jurisdiction_is_reported_and_the_rest_of_the_event_kept(records_dir):
+    append(records_dir, EVENTS, "2017-09-01-x,2017-09-01,statement,il-chicago;il-atlantis,Half known.")
+    append(records_dir, SOURCES, "2017-09-01-x,O,T,2017-09-01,https://example.org/x")
+    loaded, problems = records.read(records_dir)
+    assert [(p.file, p.row, p.column, p.found) for p in problems] == [(EVENTS, 7, "jurisdiction_ids", "'il-atlantis'")]
+    kept = loaded.events.set_index("event_id").loc["2017-09-01-x"]
+    assert kept["jurisdiction_ids"] == ("il-chicago",)
+
+
+def test_duplicate_id_names_both_rows(records_dir):
+    append(records_dir, EVENTS, "2017-08-07-suit,2017-08-08,statement,il,Same id again.")
+    problem = only_problem(records_dir)
+    assert (problem.row, problem.column) == (7, "event_id")
+    assert "already on row 6" in problem.found
+
+
+def test_event_without_source_is_left_out(records_dir):
+    append(records_dir, EVENTS, "2017-09-02-lonely,2017-09-02,statement,il,No source.")
+    loaded, problems = records.read(records_dir)
+    assert [(p.row, p.column) for p in problems] == [(7, "event_id")]
+    assert "at least one source" in problems[0].expected
+    assert "2017-09-02-lonely" not in set(loaded.events["event_id"])
+    assert len(loaded.events) == 5  # nothing else is lost
+
+
+def test_event_with_only_undated_sources_is_left_out(records_dir):
+    append(records_dir, EVENTS, "2017-09-03-undated,2017-09-03,statement,il,Only undated.")
+    append(records_dir, SOURCES, "2017-09-03-undated,O,T,,https://example.org/u")
+    problem = only_problem(records_dir)
+    assert "'published' date" in problem.expected
+
+
+def test_source_for_unknown_event(records_dir):
+    append(records_dir, SOURCES, "no-such-event,O,T,2017-01-01,https://example.org/n")
+    problem = only_problem(records_dir)
+    assert (problem.file, problem.row, problem.column) == (SOURCES, 8, "event_id")
+
+
+def test_event_before_the_records_span_is_refused(records_dir):
+    append(records_dir, EVENTS, "1900-01-01-old,1900-01-01,statement,il,Too old.")
+    problem = only_problem(records_dir)
+    assert problem.column == "date" and "1970-01-01" in problem.expected
+
+
+def test_missing_column_names_the_column(records_dir):
+    path = records_dir / SOURCES
+    path.write_text(path.read_text().replace("published,", "", 1), encoding="utf-8")
+    _, problems = records.read(records_dir)
+    missing = [p for p in problems if p.file == SOURCES]
+    assert [(p.row, p.column, p.found) for p in missing] == [(1, "published", "no such column")]
+
+
+def test_bad_encoding_names_the_line(records_dir):
+    path = records_dir / EVENTS
+    path.write_bytes(path.read_bytes() + "2017-09-04-x,2017-09-04,statement,il,Caf\xe9.\n".encode("latin-1"))
+    _, problems = records.read(records_dir)
+    encoding = [p for p in problems if p.file == EVENTS][0]
+    assert encoding.row == 7 and "UTF-8" in encoding.expected and "0xe9" in encoding.found
+
+
+def test_missing_file(records_dir):
+    (records_dir / SOURCES).unlink()
+    _, problems = records.read(records_dir)
+    assert any(p.file == SOURCES and p.found == "no such file" for p in problems)
+
+
+def test_all_problems_are_reported_at_once(records_dir):
+    append(records_dir, EVENTS, "2017-09-05-a,2017-13-01,statement,il,Bad month.")
+    append(records_dir, EVENTS, "2017-09-05-b,2017-09-05,nonsense,il,Bad kind.")
+    append(records_dir, SOURCES, "2017-08-07-suit,O,T,2017-08-07,ftp://example.org/f")
+    with pytest.raises(records.RecordsError) as raised:
+        records.load(records_dir)
+    found = {(p.file, p.row, p.column) for p in raised.value.problems}
+    assert {(EVENTS, 7, "date"), (EVENTS, 8, "kind"), (SOURCES, 8, "url")} <= found
+    assert "row 7, column 'date'" in str(raised.value)
+
+
+def test_jurisdiction_without_geometry(records_dir):
+    loaded = records.load(records_dir)
+    shapes = {"states": {"17"}, "counties": set(), "cities": {"1714000"}}
+    problems = records.check_geometry(loaded, shapes)
+    assert [(p.file, p.column, p.found) for p in problems] == [(JURISDICTIONS, "geoid", "no shape with GEOID 17031")]
+    assert "il-cook-county" in problems[0].expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("https://www.justice.gov/opa/pr/x", True),
+        ("http://example.org", True),
+        ("HTTPS://EXAMPLE.ORG/A?b=c#d", True),
+        ("javascript:alert(1)", False),
+        ("data:text/html,<script>", False),
+        ("//example.org/no-scheme", False),
+        ("https://exa mple.org", False),
+        ("https://example.org/\"onmouseover=alert(1)", False),
+        ("", False),
+    ],
+)
+def test_is_web_url(text, expected):
+    assert records.is_web_url(text) is expected
+
+
+@pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\")", "+cmd", "-2+3", "@SUM(A1)"])
+def test_formulas_are_neutralised(text):
+    assert records.neutralise_formula(text) == "'" + text
+
+
+def test_plain_text_is_left_alone():
+    assert records.neutralise_formula("Chicago sued") == "Chicago sued"

@@ -1,0 +1,122 @@
+"""Status as of a day: the rule table, edge days, and properties that hold for any events."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sanctuarymap import records, status
+
+IDS = ["us", "il", "il-cook-county", "il-chicago"]
+
+
+@pytest.fixture
+def changes(records_dir):
+    return status.timeline(records.load(records_dir).event_jurisdictions)
+
+
+@pytest.mark.parametrize(
+    ("day", "jurisdiction", "dimension", "expected"),
+    [
+        # 1989-style baseline: a 2011 ordinance still counts on 1 January 2017
+        (date(2017, 1, 1), "il-cook-county", "sanctuary", "limits_cooperation"),
+        # a place with no policy event stays at the baseline
+        (date(2017, 12, 31), "il-chicago", "sanctuary", "none_known"),
+        # the 2016 report counts from the start of 2017
+        (date(2017, 1, 1), "il-chicago", "pressure", "named"),
+        # the day before the letter
+        (date(2017, 4, 20), "il-chicago", "pressure", "named"),
+        # the letter's own day counts
+        (date(2017, 4, 21), "il-chicago", "pressure", "warned"),
+        # and every day after it
+        (date(2017, 12, 31), "il-cook-county", "pressure", "warned"),
+        # the suit: not yet the day before, yes on the day
+        (date(2017, 8, 6), "il-chicago", "lawsuit", "none"),
+        (date(2017, 8, 7), "il-chicago", "lawsuit", "plaintiff"),
+        # a national action colours nobody
+        (date(2017, 12, 31), "il", "pressure", "none"),
+    ],
+)
+def test_as_of(changes, day, jurisdiction, dimension, expected):
+    assert status.as_of(changes, IDS, day).at[jurisdiction, dimension] == expected
+
+
+def test_as_of_gives_one_row_per_jurisdiction_and_all_dimensions(changes):
+    table = status.as_of(changes, IDS, date(2017, 6, 1))
+    assert list(table.index) == IDS
+    assert list(table.columns) == list(status.DIMENSIONS)
+
+
+def test_report_after_a_letter_does_not_lower_the_pressure():
+    pairs = pd.DataFrame(
+        [("a", date(2017, 4, 21), "doj_warning_letter", "x"), ("b", date(2017, 5, 1), "federal_report_named", "x")],
+        columns=["event_id", "date", "kind", "jurisdiction_id"],
+    )
+    assert status.as_of(status.timeline(pairs), ["x"], date(2017, 6, 1)).at["x", "pressure"] == "warned"
+
+
+def test_every_event_kind_has_a_rule_and_every_rule_a_real_category():
+    for kind, rule in status.RULES.items():
+        if rule is not None:
+            assert rule.category in {c.key for c in status.DIMENSIONS[rule.dimension].categories}, kind
+
+
+def test_daily_counts_match_as_of(changes):
+    counts = status.daily_counts(changes, IDS[1:], date(2017, 1, 1), date(2017, 12, 31))
+    assert len(counts) == 365 * sum(len(d.categories) for d in status.DIMENSIONS.values())
+    for day in (date(2017, 1, 1), date(2017, 4, 21), date(2017, 8, 7), date(2017, 12, 31)):
+        expected = status.as_of(changes, IDS[1:], day)["pressure"].value_counts()
+        got = counts[(counts["date"] == day) & (counts["dimension"] == "pressure")].set_index("category")["count"]
+        assert got[got > 0].to_dict() == expected.to_dict()
+
+
+# --- Properties, for any set of events.
+
+KINDS = sorted(status.EVENT_KINDS)
+JURISDICTIONS = ["a", "b", "c"]
+DAYS = st.dates(min_value=date(2010, 1, 1), max_value=date(2017, 12, 31))
+EVENT = st.tuples(DAYS, st.sampled_from(KINDS), st.lists(st.sampled_from(JURISDICTIONS), min_size=1, max_size=3, unique=True))
+
+
+def event_pairs(events) -> pd.DataFrame:
+    rows = [(f"e{i:03d}", day, kind, j) for i, (day, kind, ids) in enumerate(events) for j in ids]
+    return pd.DataFrame(rows, columns=["event_id", "date", "kind", "jurisdiction_id"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(events=st.lists(EVENT, max_size=25), day=DAYS, seed=st.randoms())
+def test_row_order_does_not_matter(events, day, seed):
+    pairs = event_pairs(events)
+    shuffled = pairs.sample(frac=1, random_state=seed.randint(0, 2**31))
+    expected = status.as_of(status.timeline(pairs), JURISDICTIONS, day)
+    pd.testing.assert_frame_equal(status.as_of(status.timeline(shuffled), JURISDICTIONS, day), expected)
+
+
+@settings(max_examples=150, deadline=None)
+@given(events=st.lists(EVENT, min_size=1, max_size=25))
+def test_a_day_before_every_event_gives_the_baseline(events):
+    pairs = event_pairs(events)
+    before = min(pairs["date"]) - timedelta(days=1)
+    table = status.as_of(status.timeline(pairs), JURISDICTIONS, before)
+    for key, dimension in status.DIMENSIONS.items():
+        assert set(table[key]) == {dimension.baseline}
+
+
+@settings(max_examples=150, deadline=None)
+@given(events=st.lists(EVENT, max_size=25), new=EVENT)
+def test_an_event_counts_from_its_own_day_on(events, new):
+    day, kind, ids = new
+    pairs = event_pairs(events)
+    # The new event sorts after every other on its day, so on that day it has the last word.
+    added = pd.concat([pairs, event_pairs([new]).assign(event_id="zzz")], ignore_index=True)
+    before = status.as_of(status.timeline(pairs), JURISDICTIONS, day - timedelta(days=1))
+    assert before.equals(status.as_of(status.timeline(added), JURISDICTIONS, day - timedelta(days=1)))
+    rule = status.RULES[kind]
+    on_the_day = status.as_of(status.timeline(added), JURISDICTIONS, day)
+    if rule is not None and not rule.only_from_baseline:
+        for j in ids:
+            assert on_the_day.at[j, rule.dimension] == rule.category

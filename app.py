@@ -36,7 +36,7 @@ st.caption("How the federal government and “sanctuary” jurisdictions fought 
            "in 2017, day by day. Every event is sourced; click a place for its story.")
 if data.problems:
     with st.expander(f"⚠️ {len(data.problems)} problem(s) in the records: those rows are left out", expanded=True):
-        st.dataframe(story.problems_table(data.problems), hide_index=True, use_container_width=True)
+        st.dataframe(story.problems_table(data.problems), hide_index=True, width="stretch")
 
 map_tab, about_tab = st.tabs(["Map", "About"])
 with map_tab:
@@ -46,9 +46,9 @@ with map_tab:
     controls[1].selectbox("Find a place", [None, *names], key="selected", format_func=lambda j: "—" if j is None else names[j],
                           placeholder="Type a name", on_change=lambda: st.session_state.update(fly_to=st.session_state.selected))
     controls[2].button("◀ Previous event", on_click=view.jump, args=(st.session_state, data.event_days(), -1),
-                       help="Go to the previous day on which something happened", use_container_width=True)
+                       help="Go to the previous day on which something happened", width="stretch")
     controls[3].button("Next event ▶", on_click=view.jump, args=(st.session_state, data.event_days(), 1),
-                       help="Go to the next day on which something happened", use_container_width=True)
+                       help="Go to the next day on which something happened", width="stretch")
     controls[4].toggle("Play", key="playing", help="Replay the year day by day")
     controls[5].selectbox("Speed", list(view.SPEEDS), key="speed", label_visibility="collapsed")
     day = st.slider("Day", data.first_day, data.last_day, key="day", format="D MMM YYYY",
@@ -82,7 +82,7 @@ with map_tab:
                     unsafe_allow_html=True)
 
     st.markdown(f"##### How many places stood where, by {status.DIMENSIONS[colour].label.lower()}")
-    st.altair_chart(chart.category_counts(data.counts, colour, day), use_container_width=True)
+    st.altair_chart(chart.category_counts(data.counts, colour, day), width="stretch")
     st.caption(f"{len(data.mapped_ids)} jurisdictions and {len(data.records.events)} events on record.")
 
 with about_tab:

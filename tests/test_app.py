@@ -1,0 +1,151 @@
+"""The page, through Streamlit's AppTest: every control does what it says."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+
+
+def start(monkeypatch=None, records: Path | None = None, **query) -> AppTest:
+    if monkeypatch is not None and records is not None:
+        monkeypatch.setenv("SANCTUARYMAP_RECORDS", str(records))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(query)
+    return at.run()
+
+
+def map_component(at: AppTest):
+    (component,) = [c for c in at.get("component_instance") if c.proto.component_name == "streamlit_folium.st_folium"]
+    return json.loads(component.proto.json_args)
+
+
+def restyle_payload(at: AppTest) -> dict:
+    script = map_component(at)["feature_group"]
+    start_index = script.index("restyle(") + len("restyle(")
+    payload, _ = json.JSONDecoder().raw_decode(script, start_index)
+    return payload
+
+
+def markdown_text(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+@pytest.fixture
+def at() -> AppTest:
+    return start()
+
+
+def test_page_runs_and_shows_the_map(at):
+    assert not at.exception
+    assert at.title[0].value == "Sanctuary Map 2017"
+    args = map_component(at)
+    assert "boundaries.json" in args["script"]
+    assert args["returned_objects"] == ["last_object_clicked_popup"]
+    assert not any("cdn" in link for link in args["js_links"] + args["css_links"])
+
+
+def test_slider_changes_the_colours_and_the_day_shown(at):
+    at.slider(key="day").set_value(date(2017, 8, 21)).run()
+    at.radio(key="colour").set_value("lawsuit").run()
+    before = restyle_payload(at)["category"]["cities:0644000"]
+    at.slider(key="day").set_value(date(2017, 8, 22)).run()
+    after = restyle_payload(at)["category"]["cities:0644000"]
+    assert (before, after) == (0, 1)  # Los Angeles: no lawsuit, then suing
+    assert "On 22 August 2017" in markdown_text(at)
+    assert at.query_params["day"] == "2017-08-22"
+
+
+def test_base_map_script_does_not_change_with_the_day(at):
+    first = map_component(at)["script"]
+    at.slider(key="day").set_value(date(2017, 10, 5)).run()
+    assert map_component(at)["script"] == first  # the mounted map stays; only the restyle layer changes
+
+
+def test_colour_by_switches_the_legend(at):
+    assert 'data-legend="Sanctuary status"' in markdown_text(at)
+    at.radio(key="colour").set_value("pressure").run()
+    text = markdown_text(at)
+    assert 'data-legend="Federal pressure"' in text and "Warned by DOJ letter" in text
+    assert restyle_payload(at)["dimension"] == "Federal pressure"
+    assert at.query_params["colour"] == "pressure"
+
+
+def test_find_selects_a_place_and_shows_its_story(at):
+    at.selectbox(key="selected").set_value("il-chicago").run()
+    text = markdown_text(at)
+    assert 'data-selected="il-chicago"' in text and "Chicago, IL" in text
+    assert "Warned by DOJ letter" in text  # on 21 April 2017, the default day
+    assert "still to come" in text
+    assert restyle_payload(at)["selected"] == "il-chicago"
+    assert map_component(at)["center"] is not None  # the map flies to it
+    assert at.query_params["selected"] == "il-chicago"
+
+
+def test_selection_stays_while_the_day_changes(at):
+    at.selectbox(key="selected").set_value("il-chicago").run()
+    at.slider(key="day").set_value(date(2017, 9, 15)).run()
+    assert 'data-selected="il-chicago"' in markdown_text(at)
+    assert "Ruling in its favour" in markdown_text(at)
+
+
+def test_next_and_previous_event_buttons_jump_between_event_days(at):
+    at.slider(key="day").set_value(date(2017, 8, 21)).run()
+    at.button[1].click().run()  # Next event
+    assert at.slider(key="day").value == date(2017, 8, 22)
+    at.button[0].click().run()  # Previous event
+    assert at.slider(key="day").value == date(2017, 8, 21)
+
+
+def test_play_toggle_and_speed(at):
+    at.selectbox(key="speed").set_value("8 days/s").run()
+    at.toggle(key="playing").set_value(True).run()
+    assert not at.exception
+    assert at.toggle(key="playing").value is True
+    assert at.selectbox(key="speed").value == "8 days/s"
+
+
+def test_a_shared_url_restores_the_view():
+    at = start(day="2017-08-22", colour="lawsuit", selected="ca-los-angeles")
+    assert at.slider(key="day").value == date(2017, 8, 22)
+    assert at.radio(key="colour").value == "lawsuit"
+    assert 'data-selected="ca-los-angeles"' in markdown_text(at)
+
+
+def test_a_broken_url_falls_back_to_defaults():
+    at = start(day="not-a-day", colour="<b>", selected="<script>")
+    assert not at.exception
+    assert at.slider(key="day").value == date(2017, 4, 21)
+    assert at.radio(key="colour").value == "sanctuary"
+
+
+def test_download_is_offered_for_the_selection(at):
+    at.selectbox(key="selected").set_value("ca-los-angeles").run()
+    assert any(d.proto.label.startswith("Download") for d in at.get("download_button"))
+
+
+def test_about_page_explains_rules_and_sources(at):
+    text = markdown_text(at)
+    assert "How a place's status is derived" in text
+    assert "`doj_warning_letter`" in text and "us-atlas" in text
+
+
+def test_bad_records_are_listed_instead_of_a_traceback(monkeypatch, records_dir):
+    with (records_dir / "sanctuarymap-events.csv").open("a", encoding="utf-8") as f:
+        f.write("2017-09-01-bad,2017-02-30,statement,il,Bad day.\n")
+    at = start(monkeypatch, records_dir)
+    assert not at.exception
+    (table,) = at.dataframe
+    problems = table.value
+    assert list(problems.columns) == ["file", "row", "column", "expected", "found"]
+    assert problems.iloc[0].to_dict() == {
+        "file": "sanctuarymap-events.csv", "row": 7, "column": "date",
+        "expected": "a real calendar day written YYYY-MM-DD", "found": "'2017-02-30'",
+    }
+    assert "problem(s) in the records" in at.expander[0].label

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import folium
 import pandas as pd
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from sanctuarymap import status
@@ -25,11 +25,11 @@ CONTIGUOUS_US = [[24.4, -125.0], [49.4, -66.9]]
 
 # Okabe & Ito's colour-blind-safe palette; grey for the baseline of each dimension.
 PALETTES = {
-    "sanctuary": {"none_known": "#d0d0d0", "symbolic": "#56B4E9", "limits_cooperation": "#0072B2",
+    "sanctuary": {"none_known": "#dcdcdc", "symbolic": "#56B4E9", "limits_cooperation": "#0072B2",
                   "requires_cooperation": "#D55E00"},
-    "pressure": {"none": "#d0d0d0", "named": "#F0E442", "warned": "#E69F00", "noncompliant": "#D55E00",
+    "pressure": {"none": "#dcdcdc", "named": "#F0E442", "warned": "#E69F00", "noncompliant": "#D55E00",
                  "compliant": "#009E73", "funds_withheld": "#CC79A7"},
-    "lawsuit": {"none": "#d0d0d0", "plaintiff": "#E69F00", "won": "#009E73", "lost": "#D55E00",
+    "lawsuit": {"none": "#dcdcdc", "plaintiff": "#E69F00", "won": "#009E73", "lost": "#D55E00",
                 "defendant": "#CC79A7"},
 }
 
@@ -65,6 +65,7 @@ def base_map(drawn: pd.DataFrame, boundaries_url: str = BOUNDARIES_URL) -> foliu
     m.default_js = [("leaflet", LEAFLET_JS)]
     m.default_css = [("leaflet_css", LEAFLET_CSS)]
     m.fit_bounds(CONTIGUOUS_US)
+    m.get_root().header.add_child(Element("<style>.leaflet-container{background:#f4f6f8}</style>"))
     recorded = {
         Shape(row.layer, row.geoid).key: [row.jurisdiction_id, row.name]
         for row in drawn.itertuples(index=False)
@@ -156,7 +157,7 @@ class _Boundaries(MacroElement):
 
   function draw(bundle) {
     L.geoJSON(bundle.states, {pane: "states", filter: isRecorded("states"),
-      style: {weight: 1, color: "#555", fillOpacity: 0.75, className: "shape state"},
+      style: {weight: 1, color: "#555", fillOpacity: 0.6, className: "shape state"},
       onEachFeature: function (f, l) { track("states", f, l); }}).addTo(map);
     L.geoJSON(bundle.counties, {pane: "counties", filter: not(isRecorded("counties")), interactive: false,
       style: {weight: 0.3, color: "#c8c8c8", fill: false}}).addTo(map);

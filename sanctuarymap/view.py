@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import bisect
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Mapping
 
 import pandas as pd
 

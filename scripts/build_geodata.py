@@ -15,7 +15,6 @@ import argparse
 import base64
 import csv
 import hashlib
-import io
 import json
 import shutil
 import subprocess

@@ -45,9 +45,9 @@ with map_tab:
                       format_func=lambda key: status.DIMENSIONS[key].label)
     controls[1].selectbox("Find a place", [None, *names], key="selected", format_func=lambda j: "—" if j is None else names[j],
                           placeholder="Type a name", on_change=lambda: st.session_state.update(fly_to=st.session_state.selected))
-    controls[2].button("◀ Previous event", on_click=view.jump, args=(st.session_state, data.event_days(), -1),
+    controls[2].button("◀ Previous event", on_click=view.jump, args=(st.session_state, data.event_days, -1),
                        help="Go to the previous day on which something happened", width="stretch")
-    controls[3].button("Next event ▶", on_click=view.jump, args=(st.session_state, data.event_days(), 1),
+    controls[3].button("Next event ▶", on_click=view.jump, args=(st.session_state, data.event_days, 1),
                        help="Go to the next day on which something happened", width="stretch")
     controls[4].toggle("Play", key="playing", help="Replay the year day by day")
     controls[5].selectbox("Speed", list(view.SPEEDS), key="speed", label_visibility="collapsed")
@@ -72,17 +72,19 @@ with map_tab:
         st.markdown(story.legend_html(maps.legend(colour), status.DIMENSIONS[colour].label), unsafe_allow_html=True)
     with panel_column:
         if selected:
-            st.markdown(story.panel_html(data.records, current, selected, day, names), unsafe_allow_html=True)
-            st.download_button("Download these events (CSV)", view.events_csv(story.events_of(data.records, selected),
-                               data.records.sources), file_name=f"{selected}-events.csv", mime="text/csv")
+            st.markdown(story.panel_html(data.records, data.sources_by_event, current, selected, day, names),
+                        unsafe_allow_html=True)
+            st.download_button("Download these events (CSV)", file_name=f"{selected}-events.csv", mime="text/csv",
+                               data=lambda: view.events_csv(story.events_of(data.records, selected), data.records.sources),
+                               on_click="ignore")
         else:
             st.info("Click a city, county or state on the map, or use **Find a place**, to read its story.")
         st.markdown(f"#### On {story.day_label(day)}")
-        st.markdown(story.recent_html(story.recent_events(data.records, day), data.records.sources, day, names),
+        st.markdown(story.recent_html(story.recent_events(data.records, day), data.sources_by_event, day, names),
                     unsafe_allow_html=True)
 
     st.markdown(f"##### How many places stood where, by {status.DIMENSIONS[colour].label.lower()}")
-    st.altair_chart(chart.category_counts(data.counts, colour, day), width="stretch")
+    st.vega_lite_chart(chart.category_counts(data.counts, colour, day), width="stretch")
     st.caption(f"{len(data.mapped_ids)} jurisdictions and {len(data.records.events)} events on record.")
 
 with about_tab:

@@ -1,37 +1,52 @@
-"""The small chart of how many jurisdictions stood in each category through the year."""
+"""The small chart of how many jurisdictions stood in each category through the year.
+
+A Vega-Lite spec as a plain dict: Streamlit draws it as it is, with none of altair's
+per-rerun validation (about 80 ms here).
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
-import altair as alt
 import pandas as pd
 
 from sanctuarymap import maps, status
 
 
-def category_counts(counts: pd.DataFrame, dimension_key: str, day: date) -> alt.LayerChart:
+def category_counts(counts: pd.DataFrame, dimension_key: str, day: date) -> dict:
     """Stacked areas per category, with a rule at ``day``."""
     dimension = status.DIMENSIONS[dimension_key]
-    labels = {c.key: c.label for c in dimension.categories}
-    data = _change_points(counts[counts["dimension"] == dimension_key]).assign(
-        category=lambda d: d["category"].map(labels), date=lambda d: pd.to_datetime(d["date"])
-    )
     legend = maps.legend(dimension_key)
-    colour = alt.Color("category:N", title=None,
-                       scale=alt.Scale(domain=[label for _, label in legend], range=[c for c, _ in legend]),
-                       legend=None)
-    areas = alt.Chart(data).mark_area(interpolate="step-after").encode(
-        x=alt.X("date:T", title=None, axis=alt.Axis(format="%b")),
-        y=alt.Y("count:Q", stack="zero", title="Jurisdictions"),
-        color=colour,
-        order=alt.Order("order:Q"),
-        tooltip=[alt.Tooltip("date:T", format="%d %b %Y"), "category:N", "count:Q"],
-    ).transform_calculate(order=f"indexof({[label for _, label in legend]!r}, datum.category)")
-    rule = alt.Chart(pd.DataFrame({"date": [pd.Timestamp(day)]})).mark_rule(color="#000", strokeWidth=1.5).encode(
-        x="date:T"
-    )
-    return (areas + rule).properties(height=170)
+    labels = [label for _, label in legend]
+    order = {c.key: i for i, c in enumerate(dimension.categories)}
+    points = _change_points(counts[counts["dimension"] == dimension_key])
+    values = [
+        {"date": d.isoformat(), "category": dimension.label_of(c), "order": order[c], "count": int(n)}
+        for d, c, n in zip(points["date"], points["category"], points["count"])
+    ]
+    return {
+        "height": 170,
+        "layer": [
+            {
+                "data": {"values": values},
+                "mark": {"type": "area", "interpolate": "step-after"},
+                "encoding": {
+                    "x": {"field": "date", "type": "temporal", "title": None, "axis": {"format": "%b"}},
+                    "y": {"field": "count", "type": "quantitative", "stack": "zero", "title": "Jurisdictions"},
+                    "color": {"field": "category", "type": "nominal", "legend": None,
+                              "scale": {"domain": labels, "range": [colour for colour, _ in legend]}},
+                    "order": {"field": "order", "type": "quantitative"},
+                    "tooltip": [{"field": "date", "type": "temporal", "format": "%d %b %Y"},
+                                {"field": "category", "type": "nominal"}, {"field": "count", "type": "quantitative"}],
+                },
+            },
+            {
+                "data": {"values": [{"date": day.isoformat()}]},
+                "mark": {"type": "rule", "color": "#000", "strokeWidth": 1.5},
+                "encoding": {"x": {"field": "date", "type": "temporal"}},
+            },
+        ],
+    }
 
 
 def _change_points(counts: pd.DataFrame) -> pd.DataFrame:

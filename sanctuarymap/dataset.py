@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 
@@ -25,7 +26,8 @@ class Dataset:
     counts: pd.DataFrame  # status.daily_counts over the replayed span
     problems: list[records.Problem] = field(default_factory=list)
 
-    @property
+    # Computed once per loaded dataset: every rerun of every session reads them.
+    @cached_property
     def mapped_ids(self) -> list[str]:
         """Jurisdictions on the map (all but the nation), in name order."""
         jurisdictions = self.records.jurisdictions
@@ -40,17 +42,22 @@ class Dataset:
     def last_day(self) -> date:
         return LAST_DAY
 
-    @property
+    @cached_property
     def names(self) -> dict[str, str]:
         """Display name of each mapped jurisdiction, in name order."""
         mapped = self.records.jurisdictions[self.records.jurisdictions["kind"] != "nation"]
         names = {j.jurisdiction_id: geodata.display_name(j.name, j.kind, j.state) for j in mapped.itertuples()}
         return dict(sorted(names.items(), key=lambda item: item[1]))
 
+    @cached_property
     def event_days(self) -> list[date]:
         """Days within the replayed span on which at least one event happened."""
         days = self.records.events["date"]
         return sorted({d for d in days if self.first_day <= d <= self.last_day})
+
+    @cached_property
+    def sources_by_event(self) -> dict[str, pd.DataFrame]:
+        return {event_id: group for event_id, group in self.records.sources.groupby("event_id")}
 
 
 def load(records_dir: Path, geodata_dir: Path) -> Dataset:

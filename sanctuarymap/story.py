@@ -1,7 +1,8 @@
 """The story of a jurisdiction, or of a day, as HTML built from escaped parts.
 
-Every piece of text from the records goes through ``html.escape``; a source
-becomes a link only when its URL is http(s).  Nothing here trusts the records.
+Every piece of text from the records goes through ``_text`` (``html.escape``, and
+line breaks as ``<br>``); a source becomes a link only when its URL is http(s).
+Nothing here trusts the records.
 """
 
 from __future__ import annotations
@@ -32,6 +33,15 @@ KIND_LABELS = {
 }
 
 
+def _text(value: str) -> str:
+    """Escaped text on one line of HTML.
+
+    st.markdown ends a raw HTML block at a blank line and reads what follows as
+    markdown, so a summary with an empty line in it could add images and links.
+    """
+    return "<br>".join(html.escape(line) for line in str(value).splitlines())
+
+
 def day_label(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
@@ -48,26 +58,28 @@ def events_of(recs: records.Records, jurisdiction_id: str) -> pd.DataFrame:
     return events[mask].sort_values(["date", "event_id"])
 
 
-def timeline_html(events: pd.DataFrame, sources: pd.DataFrame, day: date, names: dict[str, str]) -> str:
-    """Events as a list; those after ``day`` are marked as still to come."""
+def timeline_html(events: pd.DataFrame, by_event: dict[str, pd.DataFrame], day: date, names: dict[str, str]) -> str:
+    """Events as a list; those after ``day`` are marked as still to come.
+
+    ``by_event`` maps an event id to its sources.
+    """
     if events.empty:
         return '<p class="sm-empty">No events recorded.</p>'
-    by_event = {k: g for k, g in sources.groupby("event_id")}
     items = []
     for event in events.itertuples(index=False):
         upcoming = event.date > day
         others = [names.get(j, j) for j in event.jurisdiction_ids]
         concerns = ""
         if len(others) > 1:
-            shown = ", ".join(html.escape(n) for n in others[:12])
+            shown = ", ".join(_text(n) for n in others[:12])
             more = f" and {len(others) - 12} more" if len(others) > 12 else ""
             concerns = f'<div class="sm-concerns">Concerns: {shown}{more}</div>'
         items.append(
             f'<li class="sm-event{" sm-upcoming" if upcoming else ""}" data-event="{html.escape(event.event_id)}">'
             f'<div class="sm-when">{html.escape(day_label(event.date))}'
-            f' · {html.escape(KIND_LABELS.get(event.kind, event.kind))}'
+            f' · {_text(KIND_LABELS.get(event.kind, event.kind))}'
             f'{" · <em>still to come</em>" if upcoming else ""}</div>'
-            f'<div class="sm-summary">{html.escape(event.summary)}</div>{concerns}'
+            f'<div class="sm-summary">{_text(event.summary)}</div>{concerns}'
             f'{sources_html(by_event.get(event.event_id))}</li>'
         )
     return '<ol class="sm-timeline">' + "".join(items) + "</ol>"
@@ -81,7 +93,7 @@ def sources_html(sources: pd.DataFrame | None) -> str:
         text = f"{source.outlet}: {source.title}"
         if pd.notna(source.published) and source.published:
             text += f" ({day_label(source.published)})"
-        label = html.escape(text)
+        label = _text(text)
         if records.is_web_url(source.url):
             parts.append(f'<li><a href="{html.escape(source.url, quote=True)}" target="_blank" '
                          f'rel="noopener noreferrer nofollow">{label}</a></li>')
@@ -92,10 +104,10 @@ def sources_html(sources: pd.DataFrame | None) -> str:
 
 def recent_events(recs: records.Records, day: date, count: int = 6) -> pd.DataFrame:
     """The events of ``day`` and the last few before it, newest first."""
-    events = recs.events
-    past = events[events["date"] <= day].sort_values(["date", "event_id"], ascending=False)
-    today = past[past["date"] == day]
-    return past.head(max(count, len(today)))
+    events = recs.events  # sorted by date and event id when loaded
+    past = events[events["date"] <= day].iloc[::-1]
+    today = int((past["date"] == day).sum())
+    return past.head(max(count, today))
 
 
 STYLE = """<style>
@@ -131,7 +143,8 @@ def legend_html(entries: list[tuple[str, str]], title: str) -> str:
     return f'<div class="sm-legend" data-legend="{html.escape(title)}"><strong>{html.escape(title)}:</strong>{items}</div>'
 
 
-def panel_html(recs: records.Records, current: pd.DataFrame, jurisdiction_id: str, day: date, names: dict[str, str]) -> str:
+def panel_html(recs: records.Records, by_event: dict[str, pd.DataFrame], current: pd.DataFrame, jurisdiction_id: str,
+               day: date, names: dict[str, str]) -> str:
     """The story of one jurisdiction: its status on ``day`` on every dimension, then its timeline."""
     rows = "".join(
         f"<tr><td>{html.escape(label)}</td><td><strong>{html.escape(value)}</strong></td></tr>"
@@ -141,18 +154,18 @@ def panel_html(recs: records.Records, current: pd.DataFrame, jurisdiction_id: st
     upcoming = int((events["date"] > day).sum())
     return (
         f'<div class="sm-panel" data-selected="{html.escape(jurisdiction_id)}">'
-        f'<h3 class="sm-panel-title">{html.escape(names.get(jurisdiction_id, jurisdiction_id))}</h3>'
+        f'<h3 class="sm-panel-title">{_text(names.get(jurisdiction_id, jurisdiction_id))}</h3>'
         f"<div>On {html.escape(day_label(day))}:</div>"
         f'<table class="sm-status">{rows}</table>'
         f"<div><strong>{len(events)} event(s)</strong>{f', {upcoming} still to come' if upcoming else ''}</div>"
-        f'<div class="sm-timeline-box">{timeline_html(events, recs.sources, day, names)}</div></div>'
+        f'<div class="sm-timeline-box">{timeline_html(events, by_event, day, names)}</div></div>'
     )
 
 
-def recent_html(events: pd.DataFrame, sources: pd.DataFrame, day: date, names: dict[str, str]) -> str:
+def recent_html(events: pd.DataFrame, by_event: dict[str, pd.DataFrame], day: date, names: dict[str, str]) -> str:
     if events.empty:
         return '<p class="sm-empty">Nothing recorded yet.</p>'
-    body = timeline_html(events, sources, day, names)
+    body = timeline_html(events, by_event, day, names)
     return body.replace('class="sm-timeline"', 'class="sm-timeline sm-recent"', 1)
 
 

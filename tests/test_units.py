@@ -168,7 +168,7 @@ def test_timeline_escapes_text_and_links_only_web_urls():
          "url": "https://example.org/a?b=1&c=2"},
         {"event_id": "e1", "outlet": "O", "title": "Bad", "published": None, "url": "javascript:alert(1)"},
     ])
-    out = story.timeline_html(events, sources, date(2017, 4, 1), {"x": "X"})
+    out = story.timeline_html(events, {"e1": sources}, date(2017, 4, 1), {"x": "X"})
     assert "<script>" not in out and "<img" not in out and "<b>" not in out
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in out
     assert out.count("<a ") == 1
@@ -182,7 +182,8 @@ def test_panel_shows_status_on_the_day_for_each_dimension(records_dir):
     changes = status.timeline(loaded.event_jurisdictions)
     ids = ["il", "il-cook-county", "il-chicago"]
     current = status.as_of(changes, ids, date(2017, 5, 1))
-    out = story.panel_html(loaded, current, "il-chicago", date(2017, 5, 1), {"il-chicago": "Chicago, IL"})
+    by_event = {event_id: group for event_id, group in loaded.sources.groupby("event_id")}
+    out = story.panel_html(loaded, by_event, current, "il-chicago", date(2017, 5, 1), {"il-chicago": "Chicago, IL"})
     assert "Chicago, IL" in out
     assert "Warned by DOJ letter" in out and "No lawsuit" in out and "No known policy" in out
     assert out.count('class="sm-event"') == 2 and out.count("sm-upcoming") == 1

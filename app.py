@@ -1,6 +1,7 @@
 """Sanctuary Map 2017: replay the year's fight over sanctuary policies, day by day."""
 
 import os
+import time
 from datetime import date
 from pathlib import Path
 
@@ -26,6 +27,11 @@ if "day" not in st.session_state:
     start = view.from_query(st.query_params, data.first_day, data.last_day, names, default_day=date(2017, 4, 21))
     st.session_state.update(day=start.day, colour=start.colour, selected=start.selected,
                             playing=False, speed=view.DEFAULT_SPEED)
+if "advance_to" in st.session_state:  # set by the replay at the end of the previous run
+    st.session_state.day = st.session_state.pop("advance_to")
+    st.session_state.playing = st.session_state.day < data.last_day
+if not st.session_state.playing:
+    st.session_state.pop("last_step", None)
 clicked = (st.session_state.get("map") or {}).get("last_object_clicked_popup")
 if clicked and clicked != st.session_state.get("last_click"):
     st.session_state.last_click = clicked
@@ -62,7 +68,7 @@ with map_tab:
         st_folium(
             maps.base_map(data.drawn),
             key="map",
-            feature_group_to_add=maps.status_layer(maps.restyle_payload(current, data.drawn, colour, selected)),
+            feature_group_to_add=maps.status_layer(maps.restyle_payload(current, data.drawn, colour, selected, day)),
             returned_objects=["last_object_clicked_popup"],  # a click reruns; panning does not
             center=None if fly is None else (fly.latitude, fly.longitude),
             zoom=None if fly is None else int(fly.zoom),
@@ -91,18 +97,13 @@ with about_tab:
     st.markdown(story.about_markdown(data), unsafe_allow_html=False)
 
 st.query_params.from_dict(view.to_query(view.View(day, colour, selected)))
-st.session_state.full_run = True
 
 
-# The replay clock: a fragment that reruns on its own while Play is on.
-@st.fragment(run_every=view.tick_seconds(st.session_state.speed) if st.session_state.playing else None)
-def replay_clock():
-    if st.session_state.pop("full_run", False):
-        return  # this run is the page drawing the current day; advance on the next tick
-    st.session_state.day = view.next_day(st.session_state.day, data.last_day)
-    if st.session_state.day >= data.last_day:
-        st.session_state.playing = False
+if st.session_state.playing:
+    # Replay: once this day has had its share of a second on screen, rerun with the next one. The
+    # sleep happens here on the server, so no browser round trip stands between two days; a click on
+    # Pause arrives as a rerun request and takes over at the end of the sleep.
+    time.sleep(view.replay_pause(st.session_state.get("last_step"), time.monotonic(), st.session_state.speed))
+    st.session_state.last_step = time.monotonic()
+    st.session_state.advance_to = view.next_day(day, data.last_day)
     st.rerun()
-
-
-replay_clock()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 
 import folium
 import pandas as pd
@@ -74,8 +75,12 @@ def base_map(drawn: pd.DataFrame, boundaries_url: str = BOUNDARIES_URL) -> foliu
     return m
 
 
-def restyle_payload(current: pd.DataFrame, drawn: pd.DataFrame, dimension_key: str, selected: str | None) -> dict:
-    """What one step sends: a category index per shape, the labels and colours of the categories."""
+def restyle_payload(current: pd.DataFrame, drawn: pd.DataFrame, dimension_key: str, selected: str | None,
+                    day: date | None = None) -> dict:
+    """What one step sends: a category index per shape, the labels and colours of the categories.
+
+    The day rides along so that the page (and a test) can tell which day the colours are for.
+    """
     dimension = status.DIMENSIONS[dimension_key]
     order = {c.key: i for i, c in enumerate(dimension.categories)}
     categories = current[dimension_key]
@@ -89,6 +94,7 @@ def restyle_payload(current: pd.DataFrame, drawn: pd.DataFrame, dimension_key: s
         "colours": [PALETTES[dimension_key][c.key] for c in dimension.categories],
         "category": index,
         "selected": selected,
+        "day": day.isoformat() if day else None,
     }
 
 
@@ -195,7 +201,9 @@ class _Boundaries(MacroElement):
         if (selected) entry.layer.bringToFront();
       }
     });
-    map.getContainer().setAttribute("data-restyled", (Number(map.getContainer().getAttribute("data-restyled")) || 0) + 1);
+    var box = map.getContainer();
+    box.setAttribute("data-restyled", (Number(box.getAttribute("data-restyled")) || 0) + 1);
+    if (payload.day) box.setAttribute("data-day", payload.day);
   };
 
   fetch(config.url).then(function (r) { return r.json(); }).then(draw);

@@ -102,7 +102,7 @@ class JurisdictionRow(BaseModel):
     def _drawn_with(cls, v: str) -> tuple[str, ...]:
         parts = tuple(p.strip() for p in (v or "").split(LIST_SEPARATOR) if p.strip())
         for part in parts:
-            if not re.fullmatch(r"\d{5}", part):
+            if not re.fullmatch(r"[0-9]{5}", part):
                 raise ValueError(f"5-digit county GEOIDs separated by '{LIST_SEPARATOR}'")
         return parts
 
@@ -116,7 +116,7 @@ class JurisdictionRow(BaseModel):
         if not self.state:
             out.append(("state", "a two-letter USPS code", "an empty cell"))
         digits = _GEOID_DIGITS[self.kind]
-        if not re.fullmatch(rf"\d{{{digits}}}", self.geoid):
+        if not re.fullmatch(rf"[0-9]{{{digits}}}", self.geoid):
             out.append(("geoid", f"a {digits}-digit Census GEOID for a {self.kind}", repr(self.geoid)))
         if self.drawn_with and self.kind != "city":
             out.append(("drawn_with", "an empty cell: only cities are drawn with county shapes", repr(";".join(self.drawn_with))))
@@ -228,7 +228,8 @@ def read(folder: Path) -> tuple[Records, list[Problem]]:
                 events[line] = row.model_copy(update={"jurisdiction_ids": kept})
             else:
                 events.pop(line)
-        elif not (FIRST_DAY <= row.date <= LAST_DAY):
+                continue
+        if not (FIRST_DAY <= row.date <= LAST_DAY):
             problems.append(Problem(EVENTS_FILE, line, "date",
                                     f"a day from {FIRST_DAY} to {LAST_DAY}", str(row.date)))
             events.pop(line)
@@ -301,7 +302,7 @@ def _check_text(v: str, limit: int) -> str:
 
 
 def _parse_day(v: str, last: date = date(2100, 1, 1)) -> date:
-    if not isinstance(v, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", v.strip()):
+    if not isinstance(v, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", v.strip()):
         raise ValueError("a day written YYYY-MM-DD")
     try:
         day = date.fromisoformat(v.strip())
@@ -322,11 +323,8 @@ def _read_rows(path: Path, model: type[BaseModel], problems: list[Problem], warn
     if not text.strip():
         problems.append(Problem(name, None, None, "a header row: " + ",".join(columns), "an empty file"))
         return {}
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        rows = list(reader)
-    except csv.Error as error:
-        problems.append(Problem(name, reader.line_num, None, "well-formed CSV (quotes closed)", str(error)))
+    rows = _split_rows(text, name, problems)
+    if rows[0] is None or _undecodable(name, 1, rows[0], problems):
         return {}
     header = [h.strip() for h in rows[0]]
     duplicated = sorted({h for h in header if header.count(h) > 1})
@@ -341,10 +339,15 @@ def _read_rows(path: Path, model: type[BaseModel], problems: list[Problem], warn
     for extra in (h for h in header if h not in columns):
         warnings.append(Problem(name, 1, extra, "only the documented columns", "an extra column, ignored"))
 
+    if all(cells is not None and not any(c.strip() for c in cells) for cells in rows[1:]):
+        problems.append(Problem(name, None, None, "at least one row below the header", "only the header row"))
+        return {}
     valid: dict[int, BaseModel] = {}
     for line, cells in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in cells):
-            continue  # blank line, as spreadsheets leave at the end
+        if cells is None or not any(c.strip() for c in cells):
+            continue  # a row already reported as malformed, or a blank line as spreadsheets leave at the end
+        if _undecodable(name, line, cells, problems, header):
+            continue
         if len(cells) != len(header):
             problems.append(Problem(name, line, None, f"{len(header)} cells", f"{len(cells)} (a truncated or misquoted row?)"))
             continue
@@ -360,23 +363,59 @@ def _read_rows(path: Path, model: type[BaseModel], problems: list[Problem], warn
 
 
 def _read_text(path: Path, problems: list[Problem]) -> str | None:
+    """The file's text; bytes that are not UTF-8 become lone surrogates, for ``_undecodable`` to name by row."""
     name = path.name
-    if not path.is_file():
-        problems.append(Problem(name, None, None, "a file at " + str(path), "no such file"))
-        return None
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        problems.append(Problem(name, None, None, f"a file of at most {MAX_FILE_BYTES // 2**20} MB",
-                                f"{size / 2**20:.1f} MB"))
-        return None
-    data = path.read_bytes()
     try:
-        return data.decode("utf-8-sig")  # a BOM from Excel is harmless
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        problems.append(Problem(name, line, None, "UTF-8 text (save the file as 'CSV UTF-8')",
-                                f"byte 0x{data[error.start]:02x}, which is not UTF-8 (Latin-1 or Windows-1252?)"))
+        if not path.is_file():
+            problems.append(Problem(name, None, None, "a file at " + str(path), "no such file"))
+            return None
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.append(Problem(name, None, None, f"a file of at most {MAX_FILE_BYTES // 2**20} MB",
+                                    f"{size / 2**20:.1f} MB"))
+            return None
+        data = path.read_bytes()
+    except OSError as error:
+        problems.append(Problem(name, None, None, "a readable file", f"{type(error).__name__}: {error.strerror}"))
         return None
+    return data.decode("utf-8-sig", errors="surrogateescape")  # a BOM from Excel is harmless
+
+
+def _split_rows(text: str, name: str, problems: list[Problem]) -> list[list[str] | None]:
+    """The file's rows; a malformed one (a stray or unclosed quote) is reported and left as None.
+
+    Reading starts again on the line after the one that began the bad row, so one
+    stray quote costs that row, not the rest of the file.
+    """
+    lines = io.StringIO(text, newline="").readlines()
+    rows: list[list[str] | None] = []
+    start = 0
+    while start < len(lines):
+        reader = csv.reader((lines[i] for i in range(start, len(lines))), strict=True)
+        read_to = 0  # lines of this pass taken by well-formed rows
+        try:
+            for cells in reader:
+                rows.append(cells)
+                read_to = reader.line_num
+            break
+        except csv.Error as error:
+            problems.append(Problem(name, len(rows) + 1, None, "well-formed CSV (a quoted cell closed by a quote "
+                                    "and then a comma or the end of the line)", str(error)))
+            rows.append(None)
+            start += read_to + 1
+    return rows
+
+
+def _undecodable(name: str, line: int, cells: list[str], problems: list[Problem], header: list[str] | None = None) -> bool:
+    """Report a row holding bytes that were not UTF-8 (they decode to lone surrogates)."""
+    for i, cell in enumerate(cells):
+        bad = next((c for c in cell if "\udc80" <= c <= "\udcff"), None)
+        if bad is not None:
+            column = header[i] if header and i < len(header) else None
+            problems.append(Problem(name, line, column, "UTF-8 text (save the file as 'CSV UTF-8')",
+                                    f"byte 0x{ord(bad) - 0xDC00:02x}, which is not UTF-8 (Latin-1 or Windows-1252?)"))
+            return True
+    return False
 
 
 def _unique(rows: dict[int, BaseModel], key: str, name: str, problems: list[Problem]) -> dict[int, BaseModel]:

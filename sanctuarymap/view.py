@@ -79,8 +79,15 @@ def jump(session: dict, event_days: list[date], direction: int) -> None:
         session["day"] = target
 
 
-def tick_seconds(speed_label: str) -> float:
-    return 1.0 / SPEEDS.get(speed_label, SPEEDS[DEFAULT_SPEED])
+def replay_pause(last_step: float | None, now: float, speed_label: str) -> float:
+    """Seconds to wait before the replay shows the next day (monotonic clock), never negative.
+
+    The first day of a replay waits a whole interval; later ones only what is left of it.
+    """
+    interval = 1.0 / SPEEDS.get(speed_label, SPEEDS[DEFAULT_SPEED])
+    if last_step is None:
+        return interval
+    return min(interval, max(0.0, interval - (now - last_step)))
 
 
 def events_csv(events: pd.DataFrame, sources: pd.DataFrame) -> bytes:

@@ -103,11 +103,13 @@ def test_next_and_previous_event_buttons_jump_between_event_days(at):
     assert at.slider(key="day").value == date(2017, 8, 21)
 
 
-def test_play_toggle_and_speed(at):
+def test_play_replays_day_by_day_and_stops_at_the_end_of_the_year():
+    at = start(day="2017-12-26")
     at.selectbox(key="speed").set_value("8 days/s").run()
-    at.toggle(key="playing").set_value(True).run()
+    at.toggle(key="playing").set_value(True).run()  # AppTest follows the replay's reruns to the end
     assert not at.exception
-    assert at.toggle(key="playing").value is True
+    assert at.slider(key="day").value == date(2017, 12, 31)
+    assert at.toggle(key="playing").value is False
     assert at.selectbox(key="speed").value == "8 days/s"
 
 

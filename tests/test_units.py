@@ -144,6 +144,21 @@ def test_jump_keeps_the_day_when_there_is_nowhere_to_go():
     assert session["day"] == date(2017, 4, 21)
 
 
+@pytest.mark.parametrize(
+    ("last_step", "now", "speed", "expected"),
+    [
+        (None, 5.0, "4 days/s", 0.25),  # pressing Play: the current day gets its full quarter second
+        (5.0, 5.1, "4 days/s", 0.15),  # the rerun took 0.1 s: wait the rest
+        (5.0, 5.4, "4 days/s", 0.0),  # a slow rerun: no wait at all
+        (5.0, 5.05, "8 days/s", 0.075),
+        (5.0, 4.0, "1 day/s", 1.0),  # a clock that went backwards never waits longer than an interval
+        (None, 5.0, "no such speed", 0.25),  # an unknown speed falls back to the default
+    ],
+)
+def test_replay_pause(last_step, now, speed, expected):
+    assert view.replay_pause(last_step, now, speed) == pytest.approx(expected)
+
+
 def test_next_day_stops_at_the_last_day():
     assert view.next_day(date(2017, 12, 30), date(2017, 12, 31)) == date(2017, 12, 31)
     assert view.next_day(date(2017, 12, 31), date(2017, 12, 31)) == date(2017, 12, 31)

@@ -22,20 +22,7 @@ st.markdown(story.STYLE, unsafe_allow_html=True)
 data = load_dataset(str(RECORDS), str(HERE / "geodata"))
 names = data.names
 
-# --- The view: from the shared URL on a session's first run, then from the widgets.
-if "day" not in st.session_state:
-    start = view.from_query(st.query_params, data.first_day, data.last_day, names, default_day=date(2017, 4, 21))
-    st.session_state.update(day=start.day, colour=start.colour, selected=start.selected,
-                            playing=False, speed=view.DEFAULT_SPEED)
-if "advance_to" in st.session_state:  # set by the replay at the end of the previous run
-    st.session_state.day = st.session_state.pop("advance_to")
-    st.session_state.playing = st.session_state.day < data.last_day
-if not st.session_state.playing:
-    st.session_state.pop("last_step", None)
-clicked = (st.session_state.get("map") or {}).get("last_object_clicked_popup")
-if clicked and clicked != st.session_state.get("last_click"):
-    st.session_state.last_click = clicked
-    st.session_state.selected = view.clicked_id(clicked) if view.clicked_id(clicked) in names else None
+view.settle(st.session_state, st.query_params, data.first_day, data.last_day, names, default_day=date(2017, 4, 21))
 
 st.title("Sanctuary Map 2017")
 st.caption("How the federal government and “sanctuary” jurisdictions fought over immigration enforcement "

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -43,6 +43,28 @@ def from_query(params: Mapping[str, str], first: date, last: date, known_ids, de
     if selected not in set(known_ids):
         selected = None
     return View(day=day, colour=colour, selected=selected)
+
+
+def settle(session: MutableMapping, query: Mapping[str, str], first: date, last: date, known_ids,
+           default_day: date) -> None:
+    """Bring the session's view up to date before any widget is drawn.
+
+    On a session's first run the view comes from the URL; later, a day the replay
+    moved to at the end of the previous run, and a click on the map, are applied.
+    """
+    if "day" not in session:
+        start = from_query(query, first, last, known_ids, default_day)
+        session.update(day=start.day, colour=start.colour, selected=start.selected, playing=False, speed=DEFAULT_SPEED)
+    if "advance_to" in session:
+        session["day"] = session.pop("advance_to")
+        session["playing"] = session["day"] < last
+    if not session.get("playing"):
+        session.pop("last_step", None)
+    clicked = (session.get("map") or {}).get("last_object_clicked_popup")
+    if clicked and clicked != session.get("last_click"):
+        # The click value carries a counter, so a second click on the same place still counts.
+        session["last_click"] = clicked
+        session["selected"] = clicked_id(clicked) if clicked_id(clicked) in set(known_ids) else None
 
 
 def to_query(current: View) -> dict[str, str]:

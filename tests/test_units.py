@@ -208,3 +208,28 @@ def test_recent_events_include_the_day_and_national_events(records_dir):
     loaded = records.load(records_dir)
     recent = story.recent_events(loaded, date(2017, 4, 21), count=2)
     assert list(recent["event_id"]) == ["2017-04-21-letter", "2017-01-25-order"]
+
+
+def test_settle_starts_from_the_url_then_applies_replay_and_clicks():
+    session: dict = {}
+    first, last = date(2017, 1, 1), date(2017, 12, 31)
+    view.settle(session, {"day": "2017-08-22", "selected": "ca"}, first, last, IDS, date(2017, 4, 21))
+    assert (session["day"], session["selected"], session["playing"]) == (date(2017, 8, 22), "ca", False)
+    session.update(playing=True, advance_to=date(2017, 8, 23), last_step=1.0)
+    view.settle(session, {}, first, last, IDS, date(2017, 4, 21))
+    assert session["day"] == date(2017, 8, 23) and session["playing"] and "advance_to" not in session
+    session["map"] = {"last_object_clicked_popup": "il-chicago|1"}
+    view.settle(session, {}, first, last, IDS, date(2017, 4, 21))
+    assert session["selected"] == "il-chicago"
+    session["selected"] = "ca"  # chosen with Find afterwards: the old click must not win again
+    view.settle(session, {}, first, last, IDS, date(2017, 4, 21))
+    assert session["selected"] == "ca"
+    session["map"] = {"last_object_clicked_popup": "il-chicago|2"}  # the same place, clicked again
+    view.settle(session, {}, first, last, IDS, date(2017, 4, 21))
+    assert session["selected"] == "il-chicago"
+
+
+def test_settle_stops_the_replay_on_the_last_day():
+    session = {"day": date(2017, 12, 30), "playing": True, "advance_to": date(2017, 12, 31), "last_step": 3.0}
+    view.settle(session, {}, date(2017, 1, 1), date(2017, 12, 31), IDS, date(2017, 4, 21))
+    assert session["day"] == date(2017, 12, 31) and session["playing"] is False and "last_step" not in session

@@ -31,7 +31,7 @@ def category_counts(counts: pd.DataFrame, dimension_key: str, day: date) -> dict
                 "data": {"values": values},
                 "mark": {"type": "area", "interpolate": "step-after"},
                 "encoding": {
-                    "x": {"field": "date", "type": "temporal", "title": None, "axis": {"format": "%b"}},
+                    "x": {"field": "date", "type": "temporal", "title": None, "axis": {"format": "%b", "tickCount": "month"}},
                     "y": {"field": "count", "type": "quantitative", "stack": "zero", "title": "Jurisdictions"},
                     "color": {"field": "category", "type": "nominal", "legend": None,
                               "scale": {"domain": labels, "range": [colour for colour, _ in legend]}},
@@ -50,8 +50,12 @@ def category_counts(counts: pd.DataFrame, dimension_key: str, day: date) -> dict
 
 
 def _change_points(counts: pd.DataFrame) -> pd.DataFrame:
-    """The rows where a count changes, plus the first and last day: the same steps, a fraction of the bytes."""
+    """Every category on the days when some count changes, and on the first and last day.
+
+    Drawn as steps, that is the same chart as one row a day, for a fraction of the bytes; keeping
+    every category on those days keeps the stack whole.
+    """
     ordered = counts.sort_values(["category", "date"])
     changed = ordered["count"].ne(ordered.groupby("category")["count"].shift())
-    edges = ordered["date"].isin([ordered["date"].min(), ordered["date"].max()])
-    return ordered[changed | edges]
+    days = set(ordered.loc[changed, "date"]) | {ordered["date"].min(), ordered["date"].max()}
+    return ordered[ordered["date"].isin(days)].sort_values(["date", "category"])

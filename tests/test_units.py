@@ -233,3 +233,16 @@ def test_settle_stops_the_replay_on_the_last_day():
     session = {"day": date(2017, 12, 30), "playing": True, "advance_to": date(2017, 12, 31), "last_step": 3.0}
     view.settle(session, {}, date(2017, 1, 1), date(2017, 12, 31), IDS, date(2017, 4, 21))
     assert session["day"] == date(2017, 12, 31) and session["playing"] is False and "last_step" not in session
+
+
+def test_chart_keeps_every_category_on_every_change_day(records_dir):
+    from sanctuarymap import chart
+
+    loaded = records.load(records_dir)
+    changes = status.timeline(loaded.event_jurisdictions)
+    counts = status.daily_counts(changes, ["il", "il-cook-county", "il-chicago"], date(2017, 1, 1), date(2017, 12, 31))
+    spec = chart.category_counts(counts, "pressure", date(2017, 5, 1))
+    values = pd.DataFrame(spec["layer"][0]["data"]["values"])
+    assert sorted(set(values["date"])) == ["2017-01-01", "2017-04-21", "2017-12-31"]
+    assert (values.groupby("date")["count"].sum() == 3).all()  # the stack always adds up to every place
+    assert spec["layer"][1]["data"]["values"] == [{"date": "2017-05-01"}]

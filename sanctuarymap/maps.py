@@ -106,8 +106,10 @@ def status_layer(payload: dict) -> folium.FeatureGroup:
 
 
 def _json_for_script(value) -> str:
-    # Inside a <script>, "</" could end the element early; "<\/" reads the same to JSON.
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=True).replace("</", "<\\/")
+    # Inside a <script>, "</script" or "<!--" would change how the page parses it; "\u003c" reads
+    # the same to JavaScript, and "<" can only occur inside strings of JSON.
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 class _Restyle(MacroElement):
@@ -126,10 +128,13 @@ class _Restyle(MacroElement):
 class _Boundaries(MacroElement):
     _template = Template("{% macro script(this, kwargs) %}" + """
 (function (map, config) {
-  var panes = {states: 405, counties: 410, outlines: 415, cities: 420};
+  var panes = {states: 405, context: 408, counties: 410, outlines: 415, cities: 420};
   Object.keys(panes).forEach(function (name) {
     map.createPane(name).style.zIndex = panes[name];
   });
+  // Faint context is drawn above the state fills but must never catch a hover or a click.
+  map.getPane("context").style.pointerEvents = "none";
+  map.getPane("outlines").style.pointerEvents = "none";
   var sm = window.sanctuaryMap = {map: map, layers: {}, loaded: false, pending: null, clicks: 0};
 
   function tooltipNode(name, line) {
@@ -163,11 +168,11 @@ class _Boundaries(MacroElement):
 
   function draw(bundle) {
     // Thousands of faint context shapes: one canvas draws them far faster than as many SVG paths.
-    var context = L.canvas({padding: 0.5});
+    var context = L.canvas({padding: 0.5, pane: "context"});
     L.geoJSON(bundle.states, {pane: "states", filter: isRecorded("states"),
       style: {weight: 1, color: "#555", fillOpacity: 0.6, className: "shape state"},
       onEachFeature: function (f, l) { track("states", f, l); }}).addTo(map);
-    L.geoJSON(bundle.counties, {pane: "counties", filter: not(isRecorded("counties")), interactive: false,
+    L.geoJSON(bundle.counties, {pane: "context", filter: not(isRecorded("counties")), interactive: false,
       renderer: context, style: {weight: 0.3, color: "#c8c8c8", fill: false}}).addTo(map);
     L.geoJSON(bundle.counties, {pane: "counties", filter: isRecorded("counties"),
       style: {weight: 0.6, color: "#555", fillOpacity: 0.8, className: "shape county"},

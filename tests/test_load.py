@@ -1,0 +1,246 @@
+"""Many viewers at once (run with --load-test): ten browser pages scrub the slider and click places
+for a minute against one app server on the shipped records.
+
+Every step must be answered (the map restyled, within 15 s) and no page may show an exception. The
+step times and the server's peak memory are printed and written to docs/load-test.md. The whole test
+stops by itself within about two and a half minutes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import platform
+import random
+import re
+import statistics
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+import psutil
+import pytest
+from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, AppServer
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+pytestmark = pytest.mark.load
+
+VIEWERS = 10
+STEPPING_SECONDS = 60  # each page scrubs and clicks for this long once every page has loaded
+MAX_STEPS = 400  # per page, so a very fast machine still stops
+STEP_TIMEOUT = 15_000  # ms for the map to restyle after a key press or a click
+LOAD_TIMEOUT = 45_000  # ms for a page's first load while the other nine load too
+WHOLE_TEST_SECONDS = 150
+CLICK_EVERY = 4  # every fourth step clicks a city instead of moving the day
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+RESTYLES = "Number(document.querySelector('.leaflet-container').getAttribute('data-restyled')) || 0"
+REPORT = ROOT / "docs" / "load-test.md"
+
+
+@dataclass
+class Viewer:
+    index: int
+    page: Page
+    frame: object  # the map's playwright Frame
+    cities: list[str]
+    selected: str | None = None
+    steps: list[tuple[str, float]] = field(default_factory=list)  # (kind, seconds)
+    failures: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Run:
+    viewers: list[Viewer]
+    rss_samples: list[int]
+    baseline_rss: int
+    seconds: float
+    server_cpu_seconds: float
+
+
+def server_cpu(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def server_rss(process: psutil.Process) -> int:
+    total = 0
+    for p in [process, *process.children(recursive=True)]:
+        try:
+            total += p.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+async def sample_rss(process: psutil.Process, samples: list[int], stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        samples.append(server_rss(process))
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=1.0)
+        except TimeoutError:
+            pass
+
+
+async def restyles(frame) -> int:
+    return await frame.evaluate(RESTYLES)
+
+
+async def restyled_after(frame, before: int) -> None:
+    await frame.wait_for_function(f"n => ({RESTYLES}) > n", arg=before, timeout=STEP_TIMEOUT, polling=20)
+
+
+async def open_viewer(browser: Browser, url: str, index: int) -> Viewer:
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = await context.new_page()
+    # Each viewer starts on its own day, late enough in the year never to be reached by scrubbing.
+    start = date(2017, 1, 2) + timedelta(days=7 * index)
+    await page.goto(f"{url}/?day={start.isoformat()}", timeout=LOAD_TIMEOUT)
+    container = page.frame_locator(MAP_IFRAME).locator(".leaflet-container")
+    await expect(container).to_have_attribute("data-restyled", re.compile(r"^[1-9]\d*$"), timeout=LOAD_TIMEOUT)
+    frame = await (await page.query_selector(MAP_IFRAME)).content_frame()
+    await page.locator(MAP_IFRAME).evaluate("frame => frame.scrollIntoView({block: 'center'})")
+    # Only cities whose own point is what a click at its centre hits (some overlap at this zoom).
+    cities = await frame.evaluate("""() => [...document.querySelectorAll('path.shape.city')].filter(city => {
+        const box = city.getBoundingClientRect();
+        return document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2) === city;
+    }).map(city => city.getAttribute('data-jurisdiction'))""")
+    assert cities, f"viewer {index}: no city can be clicked"
+    return Viewer(index, page, frame, cities)
+
+
+async def scrub(viewer: Viewer) -> str:
+    page = viewer.page
+    await page.get_by_role("slider").focus()
+    await page.keyboard.press("ArrowRight")
+    return "scrub"
+
+
+async def click_city(viewer: Viewer, rng: random.Random) -> str:
+    page = viewer.page
+    # Another place than the one already selected: clicking that again changes nothing to restyle.
+    city = rng.choice([c for c in viewer.cities if c != viewer.selected])
+    viewer.selected = city
+    await page.locator(MAP_IFRAME).evaluate("frame => frame.scrollIntoView({block: 'center'})")
+    await page.frame_locator(MAP_IFRAME).locator(f'path.shape[data-jurisdiction="{city}"]').click(timeout=STEP_TIMEOUT)
+    await expect(page.locator(f'.sm-panel[data-selected="{city}"]')).to_be_visible(timeout=STEP_TIMEOUT)
+    return "click"
+
+
+async def step_until(viewer: Viewer, deadline: float) -> None:
+    loop = asyncio.get_running_loop()
+    rng = random.Random(viewer.index)
+    for number in range(MAX_STEPS):
+        if loop.time() >= deadline or len(viewer.failures) >= 3:
+            break
+        before = await restyles(viewer.frame)
+        started = time.perf_counter()
+        kind = "click" if number % CLICK_EVERY == CLICK_EVERY - 1 else "scrub"
+        try:
+            kind = await (click_city(viewer, rng) if kind == "click" else scrub(viewer))
+            await restyled_after(viewer.frame, before)
+        except Exception as error:  # every failure is reported, whatever raised it
+            viewer.failures.append(f"viewer {viewer.index}, step {number} ({kind}): {type(error).__name__}: "
+                                   f"{str(error).splitlines()[0] if str(error) else ''}")
+            continue
+        viewer.steps.append((kind, time.perf_counter() - started))
+        if await viewer.page.locator('[data-testid="stException"]').count():
+            viewer.failures.append(f"viewer {viewer.index}, step {number} ({kind}): the page shows an exception")
+
+
+async def run_viewers(server: AppServer) -> Run:
+    process = psutil.Process(server.process.pid)
+    samples: list[int] = []
+    stop = asyncio.Event()
+    baseline = server_rss(process)
+    cpu_before = server_cpu(process)
+    sampler = asyncio.create_task(sample_rss(process, samples, stop))
+    started = time.perf_counter()
+    try:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                viewers = await asyncio.gather(*(open_viewer(browser, server.url, i) for i in range(VIEWERS)))
+                deadline = asyncio.get_running_loop().time() + STEPPING_SECONDS
+                await asyncio.gather(*(step_until(viewer, deadline) for viewer in viewers))
+                for viewer in viewers:
+                    exceptions = await viewer.page.locator('[data-testid="stException"]').count()
+                    if exceptions:
+                        viewer.failures.append(f"viewer {viewer.index}: {exceptions} exception(s) shown at the end")
+            finally:
+                await browser.close()
+    finally:
+        stop.set()
+        await sampler
+    return Run(viewers, samples, baseline, time.perf_counter() - started, server_cpu(process) - cpu_before)
+
+
+def percentile(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+
+
+def write_report(figures: dict[str, str]) -> None:
+    """One row per run, newest last; the last ten runs are kept."""
+    columns = list(figures)
+    head = ["| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)]
+    rows = []
+    if REPORT.exists():
+        old = REPORT.read_text(encoding="utf-8").splitlines()
+        if head[0] in old:
+            start = old.index(head[0]) + 2
+            rows = [line for line in old[start:] if line.startswith("| ")]
+    rows = (rows + ["| " + " | ".join(figures.values()) + " |"])[-10:]
+    REPORT.parent.mkdir(exist_ok=True)
+    REPORT.write_text("\n".join([
+        "# Load test: many viewers at once",
+        "",
+        f"Written by `tests/test_load.py` (`make load-test`): {VIEWERS} Chromium pages (one browser, one context "
+        f"each) open the app on the shipped records, then for {STEPPING_SECONDS} s each scrubs the day slider with "
+        f"the keyboard and, every {CLICK_EVERY}th step, clicks a city. A step is the time from the key press or "
+        "click until the map has been restyled (a click also waits for the place's panel). The server's memory "
+        "is the resident set of the `streamlit` process and its children, sampled every second; its CPU is "
+        "the CPU time it used over the run, divided by the run's length. Figures depend on the machine and on "
+        "whatever else it was running: the load average at the start says how busy it already was. Every run "
+        "of the test adds a row; the last ten are kept.",
+        "",
+        *head,
+        *rows,
+        "",
+    ]), encoding="utf-8")
+
+
+def test_ten_viewers_scrub_and_click_for_a_minute(tmp_path):
+    load_before = os.getloadavg()[0]
+    server = AppServer(ROOT, tmp_path / "streamlit.log", env={"SANCTUARYMAP_RECORDS": str(ROOT / "records")})
+    try:
+        # A fresh thread for the async API's own event loop, whatever loop pytest-playwright may hold here.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            run = pool.submit(asyncio.run, asyncio.wait_for(run_viewers(server), WHOLE_TEST_SECONDS)).result()
+        assert server.process.poll() is None, f"the server died:\n{server.log.read_text()}"
+    finally:
+        server.stop()
+
+    steps = [seconds for viewer in run.viewers for _, seconds in viewer.steps]
+    clicks = [seconds for viewer in run.viewers for kind, seconds in viewer.steps if kind == "click"]
+    failures = [failure for viewer in run.viewers for failure in viewer.failures]
+    peak = max(run.rss_samples, default=run.baseline_rss)
+    figures = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{os.cpu_count()} CPUs ({platform.machine()}), {psutil.virtual_memory().total / 2**30:.0f} GB",
+        "load average at start": f"{load_before:.1f}",
+        "viewers": str(VIEWERS),
+        "steps": f"{len(steps)} ({len(clicks)} clicks)",
+        "failed steps": str(len(failures)),
+        "median step (ms)": f"{statistics.median(steps) * 1000:.0f}" if steps else "-",
+        "p95 step (ms)": f"{percentile(steps, 95) * 1000:.0f}" if steps else "-",
+        "slowest step (ms)": f"{max(steps) * 1000:.0f}" if steps else "-",
+        "server RSS idle → peak (MB)": f"{run.baseline_rss / 2**20:.0f} → {peak / 2**20:.0f}",
+        "server CPU (cores, mean)": f"{run.server_cpu_seconds / run.seconds:.2f}",
+        "test took (s)": f"{run.seconds:.0f}",
+    }
+    print("\n" + "\n".join(f"{key}: {value}" for key, value in figures.items()))
+    write_report(figures)
+
+    assert failures == [], "\n".join(failures)
+    assert all(len(viewer.steps) >= 5 for viewer in run.viewers), [len(v.steps) for v in run.viewers]
+    assert len(run.rss_samples) >= STEPPING_SECONDS // 2  # the sampler kept going all along

@@ -135,6 +135,15 @@ class _Boundaries(MacroElement):
   // Faint context is drawn above the state fills but must never catch a hover or a click.
   map.getPane("context").style.pointerEvents = "none";
   map.getPane("outlines").style.pointerEvents = "none";
+  // Leaflet focuses the map on mousedown; inside Streamlit's scrolling page that focus scrolled the
+  // map, so the release landed on another shape and the first click was lost. Focus without scrolling.
+  if (map.keyboard) {
+    map.keyboard.disable();
+    map.keyboard._onMouseDown = function () {
+      if (!this._focused) map.getContainer().focus({preventScroll: true});
+    };
+    map.keyboard.enable();
+  }
   var sm = window.sanctuaryMap = {map: map, layers: {}, loaded: false, pending: null, clicks: 0};
 
   function tooltipNode(name, line) {

@@ -57,7 +57,8 @@ def settle(session: MutableMapping, query: Mapping[str, str], first: date, last:
         session.update(day=start.day, colour=start.colour, selected=start.selected, playing=False, speed=DEFAULT_SPEED)
     if "advance_to" in session:
         session["day"] = session.pop("advance_to")
-        session["playing"] = session["day"] < last
+        if session["day"] >= last:
+            session["playing"] = False  # the end of the year; a Pause clicked meanwhile stands as it is
     if not session.get("playing"):
         session.pop("last_step", None)
     clicked = (session.get("map") or {}).get("last_object_clicked_popup")

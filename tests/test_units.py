@@ -246,3 +246,9 @@ def test_chart_keeps_every_category_on_every_change_day(records_dir):
     assert sorted(set(values["date"])) == ["2017-01-01", "2017-04-21", "2017-12-31"]
     assert (values.groupby("date")["count"].sum() == 3).all()  # the stack always adds up to every place
     assert spec["layer"][1]["data"]["values"] == [{"date": "2017-05-01"}]
+
+
+def test_settle_keeps_a_pause_clicked_during_the_replay():
+    session = {"day": date(2017, 2, 5), "playing": False, "advance_to": date(2017, 2, 6), "last_step": 3.0}
+    view.settle(session, {}, date(2017, 1, 1), date(2017, 12, 31), IDS, date(2017, 4, 21))
+    assert session["day"] == date(2017, 2, 6) and session["playing"] is False

@@ -9,7 +9,6 @@ each step sends only a category index per drawn shape.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import date
 
 import folium
@@ -35,16 +34,9 @@ PALETTES = {
 }
 
 
-@dataclass(frozen=True)
-class Shape:
-    """One drawn shape of a jurisdiction: its layer, its GEOID there."""
-
-    layer: str
-    geoid: str
-
-    @property
-    def key(self) -> str:
-        return f"{self.layer}:{self.geoid}"
+def shape_keys(drawn: pd.DataFrame) -> pd.Series:
+    """The page's key for each drawn shape: its layer and GEOID, as in ``counties:17031``."""
+    return drawn["layer"] + ":" + drawn["geoid"]
 
 
 def legend(dimension_key: str) -> list[tuple[str, str]]:
@@ -67,10 +59,7 @@ def base_map(drawn: pd.DataFrame, boundaries_url: str = BOUNDARIES_URL) -> foliu
     m.default_css = [("leaflet_css", LEAFLET_CSS)]
     m.fit_bounds(CONTIGUOUS_US)
     m.get_root().header.add_child(Element("<style>.leaflet-container{background:#f4f6f8}</style>"))
-    recorded = {
-        Shape(row.layer, row.geoid).key: [row.jurisdiction_id, row.name]
-        for row in drawn.itertuples(index=False)
-    }
+    recorded = dict(zip(shape_keys(drawn), zip(drawn["jurisdiction_id"], drawn["name"])))
     _Boundaries({"url": boundaries_url, "recorded": recorded}).add_to(m)
     return m
 
@@ -83,11 +72,8 @@ def restyle_payload(current: pd.DataFrame, drawn: pd.DataFrame, dimension_key: s
     """
     dimension = status.DIMENSIONS[dimension_key]
     order = {c.key: i for i, c in enumerate(dimension.categories)}
-    categories = current[dimension_key]
-    index = {
-        Shape(row.layer, row.geoid).key: order[categories.at[row.jurisdiction_id]]
-        for row in drawn.itertuples(index=False)
-    }
+    codes = drawn["jurisdiction_id"].map(current[dimension_key]).map(order)
+    index = dict(zip(shape_keys(drawn), codes.tolist()))
     return {
         "dimension": dimension.label,
         "labels": [c.label for c in dimension.categories],

@@ -16,7 +16,9 @@ import pandas as pd
 
 from sanctuarymap import records, status
 
-SPEEDS = {"1 day/s": 1.0, "2 days/s": 2.0, "4 days/s": 4.0, "8 days/s": 8.0}
+# 4 days a second is the fastest the page keeps up with: at 8 the benchmark saw the map fall four
+# days behind the slider (docs/benchmarks.md).
+SPEEDS = {"1 day/s": 1.0, "2 days/s": 2.0, "4 days/s": 4.0}
 DEFAULT_SPEED = "4 days/s"
 
 

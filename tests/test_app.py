@@ -105,12 +105,12 @@ def test_next_and_previous_event_buttons_jump_between_event_days(at):
 
 def test_play_replays_day_by_day_and_stops_at_the_end_of_the_year():
     at = start(day="2017-12-26")
-    at.selectbox(key="speed").set_value("8 days/s").run()
+    at.selectbox(key="speed").set_value("4 days/s").run()
     at.toggle(key="playing").set_value(True).run()  # AppTest follows the replay's reruns to the end
     assert not at.exception
     assert at.slider(key="day").value == date(2017, 12, 31)
     assert at.toggle(key="playing").value is False
-    assert at.selectbox(key="speed").value == "8 days/s"
+    assert at.selectbox(key="speed").value == "4 days/s"
 
 
 def test_a_shared_url_restores_the_view():

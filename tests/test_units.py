@@ -150,7 +150,7 @@ def test_jump_keeps_the_day_when_there_is_nowhere_to_go():
         (None, 5.0, "4 days/s", 0.25),  # pressing Play: the current day gets its full quarter second
         (5.0, 5.1, "4 days/s", 0.15),  # the rerun took 0.1 s: wait the rest
         (5.0, 5.4, "4 days/s", 0.0),  # a slow rerun: no wait at all
-        (5.0, 5.05, "8 days/s", 0.075),
+        (5.0, 5.05, "2 days/s", 0.45),
         (5.0, 4.0, "1 day/s", 1.0),  # a clock that went backwards never waits longer than an interval
         (None, 5.0, "no such speed", 0.25),  # an unknown speed falls back to the default
     ],

@@ -19,7 +19,7 @@ load_dataset = st.cache_resource(show_spinner="Loading records and boundaries…
 st.set_page_config(page_title="Sanctuary Map 2017", page_icon="🗺️", layout="wide")
 st.markdown(story.STYLE, unsafe_allow_html=True)
 
-data = load_dataset(str(RECORDS), str(HERE / "geodata"))
+data = load_dataset(str(RECORDS), str(HERE / "geodata"), freeze=True)
 names = data.names
 
 view.settle(st.session_state, st.query_params, data.first_day, data.last_day, names, default_day=date(2017, 4, 21))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -60,8 +61,12 @@ class Dataset:
         return {event_id: group for event_id, group in self.records.sources.groupby("event_id")}
 
 
-def load(records_dir: Path, geodata_dir: Path) -> Dataset:
-    """Read both folders; keep what is valid, list the rest."""
+def load(records_dir: Path, geodata_dir: Path, *, freeze: bool = False) -> Dataset:
+    """Read both folders; keep what is valid, list the rest.
+
+    ``freeze`` is for a server that keeps the dataset for its whole life: everything derived
+    from it is computed now and moved out of the garbage collector's reach.
+    """
     recs, problems = records.read(Path(records_dir))
     boundaries = geodata.load(Path(geodata_dir))
     geometry_problems = records.check_geometry(recs, boundaries.shape_keys())
@@ -71,7 +76,7 @@ def load(records_dir: Path, geodata_dir: Path) -> Dataset:
     drawn = drawn[[g in known[layer] for layer, g in zip(drawn["layer"], drawn["geoid"])]].reset_index(drop=True)
     changes = status.timeline(recs.event_jurisdictions)
     mapped = recs.jurisdictions.loc[recs.jurisdictions["kind"] != "nation", "jurisdiction_id"]
-    return Dataset(
+    data = Dataset(
         records=recs,
         boundaries=boundaries,
         changes=changes,
@@ -80,3 +85,10 @@ def load(records_dir: Path, geodata_dir: Path) -> Dataset:
         counts=status.daily_counts(changes, mapped, FIRST_DAY, LAST_DAY),
         problems=problems,
     )
+    if freeze:
+        for derived in ("mapped_ids", "names", "event_days", "sources_by_event"):
+            getattr(data, derived)
+        # Streamlit runs a full garbage collection after every script run; with every county on
+        # record it walked ~730,000 loaded objects each time, 390 ms a rerun (docs/benchmarks.md).
+        gc.freeze()
+    return data

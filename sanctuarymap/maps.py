@@ -59,7 +59,8 @@ def base_map(drawn: pd.DataFrame, boundaries_url: str = BOUNDARIES_URL) -> foliu
     m.default_css = [("leaflet_css", LEAFLET_CSS)]
     m.fit_bounds(CONTIGUOUS_US)
     m.get_root().header.add_child(Element("<style>.leaflet-container{background:#f4f6f8}</style>"))
-    recorded = dict(zip(shape_keys(drawn), zip(drawn["jurisdiction_id"], drawn["name"])))
+    # In the order of ``drawn``: a restyle payload lists its categories in the same order.
+    recorded = [list(row) for row in zip(shape_keys(drawn), drawn["jurisdiction_id"], drawn["name"])]
     _Boundaries({"url": boundaries_url, "recorded": recorded}).add_to(m)
     return m
 
@@ -68,17 +69,18 @@ def restyle_payload(current: pd.DataFrame, drawn: pd.DataFrame, dimension_key: s
                     day: date | None = None) -> dict:
     """What one step sends: a category index per shape, the labels and colours of the categories.
 
-    The day rides along so that the page (and a test) can tell which day the colours are for.
+    The indexes come in the order of ``drawn``, the order the base map was given its shapes in,
+    so no shape key travels with a step.  The day rides along so that the page (and a test)
+    can tell which day the colours are for.
     """
     dimension = status.DIMENSIONS[dimension_key]
     order = {c.key: i for i, c in enumerate(dimension.categories)}
     codes = drawn["jurisdiction_id"].map(current[dimension_key]).map(order)
-    index = dict(zip(shape_keys(drawn), codes.tolist()))
     return {
         "dimension": dimension.label,
         "labels": [c.label for c in dimension.categories],
         "colours": [PALETTES[dimension_key][c.key] for c in dimension.categories],
-        "category": index,
+        "category": codes.tolist(),
         "selected": selected,
         "day": day.isoformat() if day else None,
     }
@@ -143,21 +145,24 @@ class _Boundaries(MacroElement):
     return box;
   }
 
+  var recorded = {};
+  config.recorded.forEach(function (row, order) { recorded[row[0]] = {order: order, id: row[1], name: row[2]}; });
+
   function track(layerName, feature, layer) {
     var key = layerName + ":" + feature.id;
-    var record = config.recorded[key];
+    var record = recorded[key];
     if (!record) return;
-    sm.layers[key] = {layer: layer, id: record[0], name: record[1]};
-    layer.bindTooltip(tooltipNode(record[1], ""), {sticky: true});
+    sm.layers[key] = {layer: layer, order: record.order, id: record.id, name: record.name};
+    layer.bindTooltip(tooltipNode(record.name, ""), {sticky: true});
     layer.on("click", function () {
       sm.clicks += 1;
       // streamlit-folium sends this field back when the map's own click handler fires.
-      window.__GLOBAL_DATA__.last_object_clicked_popup = record[0] + "|" + sm.clicks;
+      window.__GLOBAL_DATA__.last_object_clicked_popup = record.id + "|" + sm.clicks;
     });
   }
 
   function isRecorded(layerName) {
-    return function (feature) { return (layerName + ":" + feature.id) in config.recorded; };
+    return function (feature) { return (layerName + ":" + feature.id) in recorded; };
   }
   function not(f) { return function (x) { return !f(x); }; }
 
@@ -189,9 +194,13 @@ class _Boundaries(MacroElement):
     if (!sm.loaded) { sm.pending = payload; return; }
     Object.keys(sm.layers).forEach(function (key) {
       var entry = sm.layers[key];
-      var index = payload.category[key];
-      if (index === undefined) return;
+      var index = payload.category[entry.order];
+      if (index === undefined || index === null) return;
       var selected = entry.id === payload.selected;
+      // A step changes few shapes; touching only those keeps a replay with thousands of them smooth.
+      var look = payload.dimension + "|" + index + "|" + selected;
+      if (entry.look === look) return;
+      entry.look = look;
       entry.layer.setStyle({fillColor: payload.colours[index],
                             color: selected ? "#000" : (entry.layer instanceof L.CircleMarker ? "#222" : "#555"),
                             weight: selected ? 3 : (entry.layer instanceof L.CircleMarker ? 1.2 : 0.6)});

@@ -107,11 +107,12 @@ def jump(session: dict, event_days: list[date], direction: int) -> None:
 def replay_pause(last_step: float | None, now: float, speed_label: str) -> float:
     """Seconds to wait before the replay shows the next day (monotonic clock), never negative.
 
-    The first day of a replay waits a whole interval; later ones only what is left of it.
+    Pressing Play moves on at once (the reader has been looking at the day already); after
+    that each day waits what is left of its interval once its rerun is done.
     """
     interval = 1.0 / SPEEDS.get(speed_label, SPEEDS[DEFAULT_SPEED])
     if last_step is None:
-        return interval
+        return 0.0
     return min(interval, max(0.0, interval - (now - last_step)))
 
 

@@ -54,7 +54,7 @@ CURRENT = pd.DataFrame({"sanctuary": ["none_known", "limits_cooperation"], "pres
 
 def test_restyle_payload_sends_an_index_per_shape_and_no_geometry():
     payload = maps.restyle_payload(CURRENT, DRAWN, "sanctuary", "il-chicago")
-    assert payload["category"] == {"cities:1714000": 0, "counties:36061": 2, "counties:36047": 2}
+    assert payload["category"] == [0, 2, 2]  # one per row of DRAWN, in its order
     assert payload["colours"][2] == maps.PALETTES["sanctuary"]["limits_cooperation"]
     assert payload["labels"][2] == "Limits cooperation with ICE"
     assert payload["selected"] == "il-chicago"
@@ -73,7 +73,7 @@ def test_base_map_uses_local_leaflet_and_carries_no_geometry():
     html = m.get_root().render()
     assert maps.LEAFLET_JS in html and maps.LEAFLET_CSS in html
     assert "cdn" not in html.lower() and "unpkg" not in html.lower()
-    assert '"counties:36061":["ny-new-york","New York City, NY"]' in html
+    assert '["counties:36061","ny-new-york","New York City, NY"]' in html
     assert "coordinates" not in html
 
 
@@ -147,12 +147,12 @@ def test_jump_keeps_the_day_when_there_is_nowhere_to_go():
 @pytest.mark.parametrize(
     ("last_step", "now", "speed", "expected"),
     [
-        (None, 5.0, "4 days/s", 0.25),  # pressing Play: the current day gets its full quarter second
+        (None, 5.0, "4 days/s", 0.0),  # pressing Play moves on at once
         (5.0, 5.1, "4 days/s", 0.15),  # the rerun took 0.1 s: wait the rest
         (5.0, 5.4, "4 days/s", 0.0),  # a slow rerun: no wait at all
         (5.0, 5.05, "2 days/s", 0.45),
         (5.0, 4.0, "1 day/s", 1.0),  # a clock that went backwards never waits longer than an interval
-        (None, 5.0, "no such speed", 0.25),  # an unknown speed falls back to the default
+        (5.0, 5.1, "no such speed", 0.15),  # an unknown speed falls back to the default
     ],
 )
 def test_replay_pause(last_step, now, speed, expected):
@@ -242,10 +242,14 @@ def test_chart_keeps_every_category_on_every_change_day(records_dir):
     changes = status.timeline(loaded.event_jurisdictions)
     counts = status.daily_counts(changes, ["il", "il-cook-county", "il-chicago"], date(2017, 1, 1), date(2017, 12, 31))
     spec = chart.category_counts(counts, "pressure", date(2017, 5, 1))
-    values = pd.DataFrame(spec["layer"][0]["data"]["values"])
+    values = pd.DataFrame(spec["datasets"]["areas"])
     assert sorted(set(values["date"])) == ["2017-01-01", "2017-04-21", "2017-12-31"]
     assert (values.groupby("date")["count"].sum() == 3).all()  # the stack always adds up to every place
-    assert spec["layer"][1]["data"]["values"] == [{"date": "2017-05-01"}]
+    assert spec["datasets"]["day"] == [{"date": "2017-05-01"}]
+    # Only the day's dataset differs from one day to the next: the page redraws no more than the marker.
+    later = chart.category_counts(counts, "pressure", date(2017, 5, 2))
+    assert {**later, "datasets": None} == {**spec, "datasets": None}
+    assert later["datasets"]["areas"] == spec["datasets"]["areas"]
 
 
 def test_settle_keeps_a_pause_clicked_during_the_replay():

@@ -913,7 +913,8 @@ def fmt_bytes(v):
 
 
 def ratio(a, b, digits=1):
-    if a is None or b is None or b == 0:
+    # Below half a unit (a GC pass after gc.freeze(), say) the quotient says nothing but noise.
+    if a is None or b is None or b < 0.5:
         return "–"
     return f"{a / b:.{digits}f}×"
 

@@ -12,7 +12,7 @@ run: $(VENV)/app.stamp
 
 test: $(VENV)/test.stamp $(CHROMIUM)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest --browser-tests
+	$(BIN)/python -m pytest --browser-tests --load-test
 
 test-quick: $(VENV)/test.stamp
 	$(BIN)/python -m pytest

@@ -28,7 +28,7 @@ def pytest_addoption(parser):
 def pytest_collection_modifyitems(config, items):
     skips = {
         "e2e": (config.getoption("--browser-tests"), "browser test: run with --browser-tests (make test does)"),
-        "load": (config.getoption("--load-test"), "load test: run with --load-test (make load-test does)"),
+        "load": (config.getoption("--load-test"), "load test: run with --load-test (make test and make load-test do)"),
     }
     for item in items:
         for marker, (enabled, reason) in skips.items():

@@ -77,7 +77,7 @@ with map_tab:
                     unsafe_allow_html=True)
 
     st.markdown(f"##### How many places stood where, by {status.DIMENSIONS[colour].label.lower()}")
-    st.vega_lite_chart(chart.category_counts(data.counts, colour, day), width="stretch")
+    st.vega_lite_chart(chart.category_counts(data.chart_areas[colour], colour, day), width="stretch")
     st.caption(f"{len(data.mapped_ids)} jurisdictions and {len(data.records.events)} events on record.")
 
 with about_tab:

@@ -15,17 +15,22 @@ import pandas as pd
 from sanctuarymap import maps, status
 
 
-def category_counts(counts: pd.DataFrame, dimension_key: str, day: date) -> dict:
-    """Stacked areas per category, with a rule at ``day``."""
+def areas(counts: pd.DataFrame, dimension_key: str) -> list[dict]:
+    """The rows of the stacked areas of one dimension, in date order; they do not depend on the day."""
     dimension = status.DIMENSIONS[dimension_key]
-    legend = maps.legend(dimension_key)
-    labels = [label for _, label in legend]
     order = {c.key: i for i, c in enumerate(dimension.categories)}
     points = _change_points(counts[counts["dimension"] == dimension_key])
-    values = [
+    return [
         {"date": d.isoformat(), "category": dimension.label_of(c), "order": order[c], "count": int(n)}
         for d, c, n in zip(points["date"], points["category"], points["count"])
     ]
+
+
+def category_counts(values: list[dict], dimension_key: str, day: date) -> dict:
+    """Stacked areas per category (``areas`` of the same dimension), with a rule at ``day``."""
+    legend = maps.legend(dimension_key)
+    labels = [label for _, label in legend]
+    span = [_utc(date.fromisoformat(values[0]["date"])), _utc(date.fromisoformat(values[-1]["date"]))]
     return {
         "height": 170,
         "datasets": {"areas": values, "day": [{"date": day.isoformat()}]},
@@ -36,7 +41,7 @@ def category_counts(counts: pd.DataFrame, dimension_key: str, day: date) -> dict
                 "encoding": {
                     # A fixed span: moving the day's marker then rescales nothing.
                     "x": {"field": "date", "type": "temporal", "title": None, "axis": {"format": "%b", "tickCount": "month"},
-                          "scale": {"domain": [_utc(points["date"].min()), _utc(points["date"].max())]}},
+                          "scale": {"domain": span}},
                     "y": {"field": "count", "type": "quantitative", "stack": "zero", "title": "Jurisdictions"},
                     "color": {"field": "category", "type": "nominal", "legend": None,
                               "scale": {"domain": labels, "range": [colour for colour, _ in legend]}},

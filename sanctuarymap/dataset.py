@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sanctuarymap import geodata, records, status
+from sanctuarymap import chart, geodata, records, status
 
 # The span the slider replays; earlier events only set where each jurisdiction starts.
 FIRST_DAY = date(2017, 1, 1)
@@ -60,6 +60,11 @@ class Dataset:
     def sources_by_event(self) -> dict[str, pd.DataFrame]:
         return {event_id: group for event_id, group in self.records.sources.groupby("event_id")}
 
+    @cached_property
+    def chart_areas(self) -> dict[str, list[dict]]:
+        """The chart's rows for each dimension: the same on every day, so built once."""
+        return {key: chart.areas(self.counts, key) for key in status.DIMENSIONS}
+
 
 def load(records_dir: Path, geodata_dir: Path, *, freeze: bool = False) -> Dataset:
     """Read both folders; keep what is valid, list the rest.
@@ -86,8 +91,9 @@ def load(records_dir: Path, geodata_dir: Path, *, freeze: bool = False) -> Datas
         problems=problems,
     )
     if freeze:
-        for derived in ("mapped_ids", "names", "event_days", "sources_by_event"):
-            getattr(data, derived)
+        for name, member in vars(Dataset).items():
+            if isinstance(member, cached_property):
+                getattr(data, name)
         # Streamlit runs a full garbage collection after every script run; with every county on
         # record it walked ~730,000 loaded objects each time, 390 ms a rerun (docs/benchmarks.md).
         gc.freeze()

@@ -241,13 +241,15 @@ def test_chart_keeps_every_category_on_every_change_day(records_dir):
     loaded = records.load(records_dir)
     changes = status.timeline(loaded.event_jurisdictions)
     counts = status.daily_counts(changes, ["il", "il-cook-county", "il-chicago"], date(2017, 1, 1), date(2017, 12, 31))
-    spec = chart.category_counts(counts, "pressure", date(2017, 5, 1))
+    spec = chart.category_counts(chart.areas(counts, "pressure"), "pressure", date(2017, 5, 1))
     values = pd.DataFrame(spec["datasets"]["areas"])
     assert sorted(set(values["date"])) == ["2017-01-01", "2017-04-21", "2017-12-31"]
     assert (values.groupby("date")["count"].sum() == 3).all()  # the stack always adds up to every place
     assert spec["datasets"]["day"] == [{"date": "2017-05-01"}]
+    x_domain = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
+    assert [(d["year"], d["month"], d["date"]) for d in x_domain] == [(2017, 1, 1), (2017, 12, 31)]  # the whole year
     # Only the day's dataset differs from one day to the next: the page redraws no more than the marker.
-    later = chart.category_counts(counts, "pressure", date(2017, 5, 2))
+    later = chart.category_counts(chart.areas(counts, "pressure"), "pressure", date(2017, 5, 2))
     assert {**later, "datasets": None} == {**spec, "datasets": None}
     assert later["datasets"]["areas"] == spec["datasets"]["areas"]
 

@@ -78,7 +78,8 @@ def load(records_dir: Path, geodata_dir: Path, *, freeze: bool = False) -> Datas
     problems = problems + geometry_problems
     drawn = geodata.drawn_shapes(recs.jurisdictions)
     known = boundaries.shape_keys()
-    drawn = drawn[[g in known[layer] for layer, g in zip(drawn["layer"], drawn["geoid"])]].reset_index(drop=True)
+    on_map = pd.Series([g in known[layer] for layer, g in zip(drawn["layer"], drawn["geoid"])], index=drawn.index, dtype=bool)
+    drawn = drawn[on_map].reset_index(drop=True)
     changes = status.timeline(recs.event_jurisdictions)
     mapped = recs.jurisdictions.loc[recs.jurisdictions["kind"] != "nation", "jurisdiction_id"]
     data = Dataset(

@@ -159,3 +159,15 @@ def test_bad_records_are_listed_instead_of_a_traceback(monkeypatch, records_dir)
         "expected": "a real calendar day written YYYY-MM-DD", "found": "'2017-02-30'",
     }
     assert "problem(s) in the records" in at.expander[0].label
+
+
+def test_records_with_no_rows_show_their_problems_and_an_empty_map(monkeypatch, records_dir):
+    for csv_file in records_dir.glob("*.csv"):
+        header = csv_file.read_text(encoding="utf-8").splitlines()[0]
+        csv_file.write_text(header + "\n", encoding="utf-8")
+    at = start(monkeypatch, records_dir)
+    assert not at.exception
+    (table,) = at.dataframe
+    assert set(table.value["file"]) == {p.name for p in records_dir.glob("*.csv")}
+    assert set(table.value["found"]) == {"only the header row"}
+    assert restyle_payload(at)["category"] == []  # the map is drawn, with nothing to colour

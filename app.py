@@ -25,8 +25,10 @@ names = data.names
 view.settle(st.session_state, st.query_params, data.first_day, data.last_day, names, default_day=date(2017, 4, 21))
 
 st.title("Sanctuary Map 2017")
-st.caption("How the federal government and “sanctuary” jurisdictions fought over immigration enforcement "
-           "in 2017, day by day. Every event is sourced; click a place for its story.")
+st.caption(
+    "How the federal government and “sanctuary” jurisdictions fought over immigration enforcement "
+    "in 2017, day by day. Every event is sourced; click a place for its story."
+)
 if data.problems:
     with st.expander(f"⚠️ {len(data.problems)} problem(s) in the records: those rows are left out", expanded=True):
         st.dataframe(story.problems_table(data.problems), hide_index=True, width="stretch")
@@ -34,18 +36,41 @@ if data.problems:
 map_tab, about_tab = st.tabs(["Map", "About"])
 with map_tab:
     controls = st.columns([2.2, 2.2, 1, 1, 1, 1.3])
-    controls[0].radio("Colour by", list(status.DIMENSIONS), key="colour", horizontal=True,
-                      format_func=lambda key: status.DIMENSIONS[key].label)
-    controls[1].selectbox("Find a place", [None, *names], key="selected", format_func=lambda j: "—" if j is None else names[j],
-                          placeholder="Type a name", on_change=lambda: st.session_state.update(fly_to=st.session_state.selected))
-    controls[2].button("◀ Previous event", on_click=view.jump, args=(st.session_state, data.event_days, -1),
-                       help="Go to the previous day on which something happened", width="stretch")
-    controls[3].button("Next event ▶", on_click=view.jump, args=(st.session_state, data.event_days, 1),
-                       help="Go to the next day on which something happened", width="stretch")
+    controls[0].radio(
+        "Colour by", list(status.DIMENSIONS), key="colour", horizontal=True, format_func=lambda key: status.DIMENSIONS[key].label
+    )
+    controls[1].selectbox(
+        "Find a place",
+        [None, *names],
+        key="selected",
+        format_func=lambda j: "—" if j is None else names[j],
+        placeholder="Type a name",
+        on_change=lambda: st.session_state.update(fly_to=st.session_state.selected),
+    )
+    controls[2].button(
+        "◀ Previous event",
+        on_click=view.jump,
+        args=(st.session_state, data.event_days, -1),
+        help="Go to the previous day on which something happened",
+        width="stretch",
+    )
+    controls[3].button(
+        "Next event ▶",
+        on_click=view.jump,
+        args=(st.session_state, data.event_days, 1),
+        help="Go to the next day on which something happened",
+        width="stretch",
+    )
     controls[4].toggle("Play", key="playing", help="Replay the year day by day")
     controls[5].selectbox("Speed", list(view.SPEEDS), key="speed", label_visibility="collapsed")
-    day = st.slider("Day", data.first_day, data.last_day, key="day", format="D MMM YYYY",
-                    help="Drag, or focus the handle and use the arrow keys to move a day at a time")
+    day = st.slider(
+        "Day",
+        data.first_day,
+        data.last_day,
+        key="day",
+        format="D MMM YYYY",
+        help="Drag, or focus the handle and use the arrow keys to move a day at a time",
+    )
     colour, selected = st.session_state.colour, st.session_state.selected
     current = status.as_of(data.changes, data.mapped_ids, day)
 
@@ -65,16 +90,18 @@ with map_tab:
         st.markdown(story.legend_html(maps.legend(colour), status.DIMENSIONS[colour].label), unsafe_allow_html=True)
     with panel_column:
         if selected:
-            st.markdown(story.panel_html(data.records, data.sources_by_event, current, selected, day, names),
-                        unsafe_allow_html=True)
-            st.download_button("Download these events (CSV)", file_name=f"{selected}-events.csv", mime="text/csv",
-                               data=lambda: view.events_csv(story.events_of(data.records, selected), data.records.sources),
-                               on_click="ignore")
+            st.markdown(story.panel_html(data.records, data.sources_by_event, current, selected, day, names), unsafe_allow_html=True)
+            st.download_button(
+                "Download these events (CSV)",
+                file_name=f"{selected}-events.csv",
+                mime="text/csv",
+                data=lambda: view.events_csv(story.events_of(data.records, selected), data.records.sources),
+                on_click="ignore",
+            )
         else:
             st.info("Click a city, county or state on the map, or use **Find a place**, to read its story.")
         st.markdown(f"#### On {story.day_label(day)}")
-        st.markdown(story.recent_html(story.recent_events(data.records, day), data.sources_by_event, day, names),
-                    unsafe_allow_html=True)
+        st.markdown(story.recent_html(story.recent_events(data.records, day), data.sources_by_event, day, names), unsafe_allow_html=True)
 
     st.markdown(f"##### How many places stood where, by {status.DIMENSIONS[colour].label.lower()}")
     st.vega_lite_chart(chart.category_counts(data.chart_areas[colour], colour, day), width="stretch")

@@ -46,8 +46,9 @@ RECORDS = Path(os.environ.get("SANCTUARYMAP_RECORDS", ROOT / "records"))
 def load(records_dir: str, geodata_dir: str):
     data = dataset.load(records_dir, geodata_dir)
     b = data.boundaries
-    geometry = {layer: {row.GEOID: row.geometry.__geo_interface__ for row in b.layer(layer).itertuples()}
-                for layer in ("states", "counties")}
+    geometry = {
+        layer: {row.GEOID: row.geometry.__geo_interface__ for row in b.layer(layer).itertuples()} for layer in ("states", "counties")
+    }
     cities = {row.GEOID: (row.geometry.y, row.geometry.x) for row in b.cities.itertuples()}
     return data, geometry, cities
 
@@ -97,30 +98,36 @@ def add_recorded(layer: str) -> None:
         fill = palette[current.at[shape.jurisdiction_id, colour]]
         if layer == "cities":
             lat, lon = city_points[shape.geoid]
-            folium.CircleMarker([lat, lon], radius=6, weight=1.2, color="#222", fill=True, fill_color=fill,
-                                fill_opacity=0.95).add_to(m)
+            folium.CircleMarker([lat, lon], radius=6, weight=1.2, color="#222", fill=True, fill_color=fill, fill_opacity=0.95).add_to(m)
             continue
         folium.GeoJson(
-            {"type": "Feature", "id": shape.geoid, "properties": {"name": shape.name},
-             "geometry": geometry[layer][shape.geoid]},
+            {"type": "Feature", "id": shape.geoid, "properties": {"name": shape.name}, "geometry": geometry[layer][shape.geoid]},
             style_function=lambda f, fill=fill, weight=weight, opacity=opacity: {
-                "fillColor": fill, "color": "#555", "weight": weight, "fillOpacity": opacity},
+                "fillColor": fill,
+                "color": "#555",
+                "weight": weight,
+                "fillOpacity": opacity,
+            },
         ).add_to(m)
 
 
 def add_context(features: dict, style: dict) -> None:
     if features:
         folium.GeoJson(
-            {"type": "FeatureCollection", "features": [
-                {"type": "Feature", "id": g, "properties": {}, "geometry": geom} for g, geom in features.items()]},
-            style_function=lambda f: style, interactive=False,
+            {
+                "type": "FeatureCollection",
+                "features": [{"type": "Feature", "id": g, "properties": {}, "geometry": geom} for g, geom in features.items()],
+            },
+            style_function=lambda f: style,
+            interactive=False,
         ).add_to(m)
 
 
 recorded_counties = set(data.drawn.loc[data.drawn["layer"] == "counties", "geoid"])
 add_recorded("states")
-add_context({g: geom for g, geom in geometry["counties"].items() if g not in recorded_counties},
-            {"weight": 0.3, "color": "#c8c8c8", "fill": False})
+add_context(
+    {g: geom for g, geom in geometry["counties"].items() if g not in recorded_counties}, {"weight": 0.3, "color": "#c8c8c8", "fill": False}
+)
 add_recorded("counties")
 add_context(geometry["states"], {"weight": 0.9, "color": "#8a8a8a", "fill": False})
 add_recorded("cities")

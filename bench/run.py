@@ -62,8 +62,15 @@ APPS = ("ours", "naive")
 # change on 9 of the 30 days after 25 January, on all counties on every day.
 STEP_START = {"shipped": date(2017, 1, 25), "all_counties": date(2017, 3, 1)}
 REPLAY_START = {"shipped": date(2017, 1, 25), "all_counties": date(2017, 6, 1)}
-TARGETS = {"step_shipped_ms": 250, "step_all_counties_ms": 600, "step_speedup": 5, "bytes_fraction": 0.1,
-           "first_map_shipped_ms": 3000, "replay_days_per_s": 4, "replay_max_lag_steps": 1}
+TARGETS = {
+    "step_shipped_ms": 250,
+    "step_all_counties_ms": 600,
+    "step_speedup": 5,
+    "bytes_fraction": 0.1,
+    "first_map_shipped_ms": 3000,
+    "replay_days_per_s": 4,
+    "replay_max_lag_steps": 1,
+}
 
 # Runs in the top page of every page before Streamlit: keydown time, script-run states, helpers.
 INIT_JS = """
@@ -190,8 +197,11 @@ class Records:
         self.data = dataset.load(folder, ROOT / "geodata")
         if self.data.problems:
             raise SystemExit(f"{folder}: {len(self.data.problems)} problem(s), e.g. {self.data.problems[0]}")
-        self.counts = {"jurisdictions": len(self.data.records.jurisdictions), "events": len(self.data.records.events),
-                       "drawn_shapes": len(self.data.drawn)}
+        self.counts = {
+            "jurisdictions": len(self.data.records.jurisdictions),
+            "events": len(self.data.records.events),
+            "drawn_shapes": len(self.data.drawn),
+        }
 
     def colour_change_days(self, dimension: str, first: date, last: date) -> list[date]:
         """Days in (first, last] on which some drawn jurisdiction's category changes."""
@@ -223,8 +233,7 @@ def naive_site(tmp: Path) -> Path:
     """A folder where bench/naive_app.py is app.py, next to the app's static/ and .streamlit/."""
     site = tmp / "naive_site"
     site.mkdir(exist_ok=True)
-    for name, target in (("app.py", BENCH / "naive_app.py"), ("static", ROOT / "static"),
-                         (".streamlit", ROOT / ".streamlit")):
+    for name, target in (("app.py", BENCH / "naive_app.py"), ("static", ROOT / "static"), (".streamlit", ROOT / ".streamlit")):
         link = site / name
         if not link.exists():
             link.symlink_to(target)
@@ -233,8 +242,7 @@ def naive_site(tmp: Path) -> Path:
 
 def start_server(app: str, records: Records, tmp: Path) -> AppServer:
     root = ROOT if app == "ours" else naive_site(tmp)
-    return AppServer(root, tmp / f"streamlit-{app}-{records.size}.log",
-                     env={"SANCTUARYMAP_RECORDS": str(records.folder)})
+    return AppServer(root, tmp / f"streamlit-{app}-{records.size}.log", env={"SANCTUARYMAP_RECORDS": str(records.folder)})
 
 
 def server_rss(server: AppServer) -> int:
@@ -391,9 +399,12 @@ def is_st_folium(raw: bytes) -> bool:
         msg.ParseFromString(raw)
     except Exception:  # noqa: BLE001
         return False
-    return (msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element"
-            and msg.delta.new_element.WhichOneof("type") == "component_instance"
-            and "st_folium" in msg.delta.new_element.component_instance.component_name)
+    return (
+        msg.WhichOneof("type") == "delta"
+        and msg.delta.WhichOneof("type") == "new_element"
+        and msg.delta.new_element.WhichOneof("type") == "component_instance"
+        and "st_folium" in msg.delta.new_element.component_instance.component_name
+    )
 
 
 def classify_frames(payloads: list[bytes]) -> dict[str, int]:
@@ -425,8 +436,12 @@ def classify_frames(payloads: list[bytes]) -> dict[str, int]:
         ekind = element.WhichOneof("type")
         if ekind == "component_instance" and "st_folium" in element.component_instance.component_name:
             args = json.loads(element.component_instance.json_args or "{}")
-            named = {"script": "st_folium:script (base map)", "feature_group": "st_folium:feature_group (restyle)",
-                     "html": "st_folium:html", "header": "st_folium:header"}
+            named = {
+                "script": "st_folium:script (base map)",
+                "feature_group": "st_folium:feature_group (restyle)",
+                "html": "st_folium:html",
+                "header": "st_folium:header",
+            }
             counted = 0
             for key, label in named.items():
                 n = len(json.dumps(args.get(key), separators=(",", ":"))) if args.get(key) else 0
@@ -520,8 +535,13 @@ def measure_app(browser, app: str, records: Records, tmp: Path, plan: dict, log)
                 break
             day = start + timedelta(days=i + 1)
             want = main.restyled() + 1 if app == "ours" else day.isoformat()
-            steps.append({"day": day.isoformat(), "colour_changes": day in plan["colour_change_days"][size],
-                          **main.step(want, timeout_s=30 if app == "ours" else 180)})
+            steps.append(
+                {
+                    "day": day.isoformat(),
+                    "colour_changes": day in plan["colour_change_days"][size],
+                    **main.step(want, timeout_s=30 if app == "ours" else 180),
+                }
+            )
         out["steps"] = steps
         ok = [s["ms"] for s in steps if s["ms"] is not None]
         log(f"  {app}/{size}: {len(ok)}/{len(steps)} steps, median {med(ok)} ms")
@@ -529,8 +549,7 @@ def measure_app(browser, app: str, records: Records, tmp: Path, plan: dict, log)
         # 5. Replay at the fastest speed (the app only: the baseline has no Play).
         if app == "ours":
             out["replay"] = replay(context, server, records, plan["replay_s"], cpu)
-            log(f"  {app}/{size}: replay {out['replay']['map_days_per_s']} days/s, "
-                f"max lag {out['replay']['max_lag_days']} day(s)")
+            log(f"  {app}/{size}: replay {out['replay']['map_days_per_s']} days/s, max lag {out['replay']['max_lag_days']} day(s)")
         context.close()
     finally:
         server.stop()
@@ -782,10 +801,17 @@ def summarise_profile(session, runs: int) -> dict:
         key = name(frame) + (f"  ← {parent.function} ({parent.file_path_short})" if parent is not None else "")
         selfs[key] = selfs.get(key, 0) + spent
         path = frame.file_path or ""
-        lib = ("app.py" if path.endswith("app.py") else
-               "sanctuarymap" if "/sanctuarymap/" in path else
-               path.split("site-packages/")[1].split("/")[0] if "site-packages/" in path else
-               "python stdlib" if "/lib/python" in path else "built-in / C")
+        lib = (
+            "app.py"
+            if path.endswith("app.py")
+            else "sanctuarymap"
+            if "/sanctuarymap/" in path
+            else path.split("site-packages/")[1].split("/")[0]
+            if "site-packages/" in path
+            else "python stdlib"
+            if "/lib/python" in path
+            else "built-in / C"
+        )
         libraries[lib] = libraries.get(lib, 0) + spent
         for child in real(frame.children):
             own(child, frame)
@@ -796,15 +822,31 @@ def summarise_profile(session, runs: int) -> dict:
                 calls[name(call)] = calls.get(name(call), 0) + call.time
         own(module)
     top = lambda d, n: [[k, round(v / runs * 1000, 1)] for k, v in sorted(d.items(), key=lambda kv: -kv[1])[:n]]  # noqa: E731
-    return {"runs": runs, "script_ms_per_rerun": round(sum(f.time for f in found) / runs * 1000, 1),
-            "calls_ms": top(calls, 14), "self_ms": top(selfs, 12), "libraries_ms": top(libraries, 10)}
+    return {
+        "runs": runs,
+        "script_ms_per_rerun": round(sum(f.time for f in found) / runs * 1000, 1),
+        "calls_ms": top(calls, 14),
+        "self_ms": top(selfs, 12),
+        "libraries_ms": top(libraries, 10),
+    }
 
 
 def run_apptest(script: Path, records: Records, start: date, runs: int, profile_runs: int, tmp: Path) -> dict:
-    spec = {"script": str(script), "records": str(records.folder), "start": start.isoformat(), "runs": runs,
-            "profile_runs": profile_runs, "tmp": str(tmp)}
-    done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--apptest-worker", json.dumps(spec)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=900)
+    spec = {
+        "script": str(script),
+        "records": str(records.folder),
+        "start": start.isoformat(),
+        "runs": runs,
+        "profile_runs": profile_runs,
+        "tmp": str(tmp),
+    }
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--apptest-worker", json.dumps(spec)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     if done.returncode != 0:
         raise RuntimeError(f"AppTest worker failed:\n{done.stderr[-4000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -868,13 +910,23 @@ def app_files() -> dict[str, str]:
 def machine(browser_version: str) -> dict:
     import psutil
 
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    versions = {name: metadata.version(name) for name in
-                ("streamlit", "folium", "streamlit-folium", "branca", "pandas", "playwright", "pyinstrument")}
-    return {"nproc": os.cpu_count(), "ram_gb": round(psutil.virtual_memory().total / 2**30, 1), "cpu": cpu,
-            "os": platform.platform(), "python": platform.python_version(), "chromium": browser_version,
-            **versions}
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+        platform.processor(),
+    )
+    versions = {
+        name: metadata.version(name)
+        for name in ("streamlit", "folium", "streamlit-folium", "branca", "pandas", "playwright", "pyinstrument")
+    }
+    return {
+        "nproc": os.cpu_count(),
+        "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "cpu": cpu,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "chromium": browser_version,
+        **versions,
+    }
 
 
 def build_plan(args, record_sets: dict) -> dict:
@@ -882,22 +934,29 @@ def build_plan(args, record_sets: dict) -> dict:
     n = args.steps if args.steps is not None else (8 if quick else 30)
     return {
         "steps_requested": n,
-        "colour_change_days": {size: records.colour_change_days("sanctuary", STEP_START[size],
-                                                                 STEP_START[size] + timedelta(days=n))
-                               for size, records in record_sets.items()},
-        "steps": {"ours": {"shipped": n, "all_counties": n},
-                  "naive": {"shipped": min(n, 3 if quick else 10), "all_counties": min(n, 1 if quick else 3)}},
-        "min_steps": {"ours": {"shipped": n, "all_counties": n},
-                      "naive": {"shipped": min(n, 2 if quick else 3), "all_counties": min(n, 1 if quick else 2)}},
-        "step_budget_s": {"ours": {"shipped": 600, "all_counties": 600},
-                          "naive": {"shipped": 20 if quick else 60, "all_counties": 20 if quick else 60}},
-        "first_map_samples": {"ours": {"shipped": 2 if quick else 3, "all_counties": 1 if quick else 3},
-                              "naive": {"shipped": 1 if quick else 2, "all_counties": 0 if quick else 1}},
-        "pages": {"ours": {"shipped": 1 if quick else 10, "all_counties": 1 if quick else 10},
-                  "naive": {"shipped": 1, "all_counties": 1}},
+        "colour_change_days": {
+            size: records.colour_change_days("sanctuary", STEP_START[size], STEP_START[size] + timedelta(days=n))
+            for size, records in record_sets.items()
+        },
+        "steps": {
+            "ours": {"shipped": n, "all_counties": n},
+            "naive": {"shipped": min(n, 3 if quick else 10), "all_counties": min(n, 1 if quick else 3)},
+        },
+        "min_steps": {
+            "ours": {"shipped": n, "all_counties": n},
+            "naive": {"shipped": min(n, 2 if quick else 3), "all_counties": min(n, 1 if quick else 2)},
+        },
+        "step_budget_s": {
+            "ours": {"shipped": 600, "all_counties": 600},
+            "naive": {"shipped": 20 if quick else 60, "all_counties": 20 if quick else 60},
+        },
+        "first_map_samples": {
+            "ours": {"shipped": 2 if quick else 3, "all_counties": 1 if quick else 3},
+            "naive": {"shipped": 1 if quick else 2, "all_counties": 0 if quick else 1},
+        },
+        "pages": {"ours": {"shipped": 1 if quick else 10, "all_counties": 1 if quick else 10}, "naive": {"shipped": 1, "all_counties": 1}},
         "replay_s": 4 if quick else 8,
-        "apptest_runs": {"ours": 3 if quick else 10, "naive": {"shipped": 2 if quick else 10,
-                                                              "all_counties": 1 if quick else 3}},
+        "apptest_runs": {"ours": 3 if quick else 10, "naive": {"shipped": 2 if quick else 10, "all_counties": 1 if quick else 3}},
         "profile_runs": 2 if quick else 5,
     }
 
@@ -936,24 +995,47 @@ def targets_table(r: dict) -> list[list[str]]:
     for size in SIZES:
         o, n = get(size, "ours", "step_median_ms"), get(size, "naive", "step_median_ms")
         sp = None if not o or not n else n / o
-        rows.append([f"step speed-up vs naive, {SIZES[size]}", f"≥ {TARGETS['step_speedup']}×",
-                     "–" if sp is None else f"{sp:.1f}×", verdict(None if sp is None else sp >= TARGETS["step_speedup"])])
+        rows.append(
+            [
+                f"step speed-up vs naive, {SIZES[size]}",
+                f"≥ {TARGETS['step_speedup']}×",
+                "–" if sp is None else f"{sp:.1f}×",
+                verdict(None if sp is None else sp >= TARGETS["step_speedup"]),
+            ]
+        )
     for size in SIZES:
         o, n = get(size, "ours", "bytes_to_done_median"), get(size, "naive", "bytes_to_done_median")
         fr = None if o is None or not n else o / n
-        rows.append([f"bytes per step vs naive, {SIZES[size]}", "≤ 1/10",
-                     "–" if fr is None else f"1/{n / o:.0f} ({fmt_bytes(o)} vs {fmt_bytes(n)})",
-                     verdict(None if fr is None else fr <= TARGETS["bytes_fraction"])])
+        rows.append(
+            [
+                f"bytes per step vs naive, {SIZES[size]}",
+                "≤ 1/10",
+                "–" if fr is None else f"1/{n / o:.0f} ({fmt_bytes(o)} vs {fmt_bytes(n)})",
+                verdict(None if fr is None else fr <= TARGETS["bytes_fraction"]),
+            ]
+        )
     v = get("shipped", "ours", "first_map_median_ms")
-    rows.append([f"first map, {SIZES['shipped']}", f"≤ {TARGETS['first_map_shipped_ms']:,} ms", fmt_ms(v),
-                 verdict(None if v is None else v <= TARGETS["first_map_shipped_ms"])])
+    rows.append(
+        [
+            f"first map, {SIZES['shipped']}",
+            f"≤ {TARGETS['first_map_shipped_ms']:,} ms",
+            fmt_ms(v),
+            verdict(None if v is None else v <= TARGETS["first_map_shipped_ms"]),
+        ]
+    )
     for size in SIZES:
         rp = r["results"][size]["ours"].get("replay")
         if not rp:
             continue
         ok = rp["map_days_per_s"] >= TARGETS["replay_days_per_s"] and (rp["max_lag_days"] or 0) <= TARGETS["replay_max_lag_steps"]
-        rows.append([f"replay at {rp.get('speed', 'fastest speed')}, {SIZES[size]}", "≥ 4 days/s, lag ≤ 1 step",
-                     f"{rp['map_days_per_s']} days/s, max lag {rp['max_lag_days']}", verdict(ok)])
+        rows.append(
+            [
+                f"replay at {rp.get('speed', 'fastest speed')}, {SIZES[size]}",
+                "≥ 4 days/s, lag ≤ 1 step",
+                f"{rp['map_days_per_s']} days/s, max lag {rp['max_lag_days']}",
+                verdict(ok),
+            ]
+        )
     return rows
 
 
@@ -971,8 +1053,11 @@ def findings(r: dict) -> list[str]:
         parts = s[size]["ours"]["bytes_by_element_median"]
         total = s[size]["ours"]["bytes_to_idle_median"] or 1
         top = sorted(parts.items(), key=lambda kv: -kv[1])[:3]
-        lines.append(f"- {SIZES[size]}: a step sends {fmt_bytes(total)}; the largest parts are "
-                     + ", ".join(f"{k} {fmt_bytes(v)} ({v / total:.0%})" for k, v in top) + ".")
+        lines.append(
+            f"- {SIZES[size]}: a step sends {fmt_bytes(total)}; the largest parts are "
+            + ", ".join(f"{k} {fmt_bytes(v)} ({v / total:.0%})" for k, v in top)
+            + "."
+        )
     for size in SIZES:
         at = server[size]["ours"]
         script, collect = at.get("rerun_median_ms"), at.get("gc_collect_ms")
@@ -983,11 +1068,13 @@ def findings(r: dict) -> list[str]:
                 f"CPU per step, and Streamlit's garbage collection after each rerun takes {fmt_ms(collect)} over "
                 f"{at.get('gc_tracked_objects', 0):,} tracked objects ({fmt_ms(at.get('gc_collect_after_freeze_ms'))} "
                 "after `gc.freeze()`). It runs after the map has its colours, so it shows in back-to-back reruns "
-                "(replay, fast key repeats), not in one step.")
+                "(replay, fast key repeats), not in one step."
+            )
     versions = r.get("app_files")
     if versions:
-        lines.append("- Measured app files (sha256, first 12 hex digits): "
-                     + ", ".join(f"`{k}` {v[:12]}" for k, v in versions.items()) + ".")
+        lines.append(
+            "- Measured app files (sha256, first 12 hex digits): " + ", ".join(f"`{k}` {v[:12]}" for k, v in versions.items()) + "."
+        )
     return lines
 
 
@@ -995,39 +1082,67 @@ def render_markdown(r: dict) -> str:
     m = r["machine"]
     s = r["summary"]
     res = r["results"]
-    out = ["# Benchmarks", "",
-           "Measured by `python bench/run.py` (see its docstring; `--quick` for a shorter run) in Debian's "
-           "Chromium driven by Playwright, against `bench/naive_app.py`, a naive baseline measured in the same run. "
-           "Both apps read the same records; every figure is a median unless it says otherwise. "
-           "This file is rewritten by every run.", "",
-           f"Run: {r['finished']} ({r['mode']} mode, {r['elapsed_min']} min). "
-           f"Load average before / after: {r['loadavg_before']} / {r['loadavg_after']} "
-           f"(other processes share this machine; absolute times are noisy, ratios less so).", "",
-           "## Machine", "",
-           table(["", ""], [
-               ["CPU", f"{m['nproc']} × {m['cpu']}"], ["RAM", f"{m['ram_gb']} GB"], ["OS", m["os"]],
-               ["Python", m["python"]], ["Chromium", m["chromium"]],
-               ["streamlit / folium / streamlit-folium", f"{m['streamlit']} / {m['folium']} / {m['streamlit-folium']}"],
-               ["branca / pandas / playwright", f"{m['branca']} / {m['pandas']} / {m['playwright']}"],
-           ]), "",
-           "## Record sets", "",
-           table(["size", "jurisdictions", "events", "drawn shapes"],
-                 [[SIZES[k], f"{res[k]['ours']['records']['jurisdictions']:,}", f"{res[k]['ours']['records']['events']:,}",
-                   f"{res[k]['ours']['records']['drawn_shapes']:,}"] for k in SIZES]), "",
-           "The synthetic set (`bench/synthetic.py`, written to a temporary folder) has every county in "
-           "`geodata/census-counties-2017.geojson` as a jurisdiction `syn-<GEOID>` with 6 sourced events in 2017, "
-           "two per dimension, spread so that every day changes some county's colour.", "",
-           "## Results", ""]
+    out = [
+        "# Benchmarks",
+        "",
+        "Measured by `python bench/run.py` (see its docstring; `--quick` for a shorter run) in Debian's "
+        "Chromium driven by Playwright, against `bench/naive_app.py`, a naive baseline measured in the same run. "
+        "Both apps read the same records; every figure is a median unless it says otherwise. "
+        "This file is rewritten by every run.",
+        "",
+        f"Run: {r['finished']} ({r['mode']} mode, {r['elapsed_min']} min). "
+        f"Load average before / after: {r['loadavg_before']} / {r['loadavg_after']} "
+        f"(other processes share this machine; absolute times are noisy, ratios less so).",
+        "",
+        "## Machine",
+        "",
+        table(
+            ["", ""],
+            [
+                ["CPU", f"{m['nproc']} × {m['cpu']}"],
+                ["RAM", f"{m['ram_gb']} GB"],
+                ["OS", m["os"]],
+                ["Python", m["python"]],
+                ["Chromium", m["chromium"]],
+                ["streamlit / folium / streamlit-folium", f"{m['streamlit']} / {m['folium']} / {m['streamlit-folium']}"],
+                ["branca / pandas / playwright", f"{m['branca']} / {m['pandas']} / {m['playwright']}"],
+            ],
+        ),
+        "",
+        "## Record sets",
+        "",
+        table(
+            ["size", "jurisdictions", "events", "drawn shapes"],
+            [
+                [
+                    SIZES[k],
+                    f"{res[k]['ours']['records']['jurisdictions']:,}",
+                    f"{res[k]['ours']['records']['events']:,}",
+                    f"{res[k]['ours']['records']['drawn_shapes']:,}",
+                ]
+                for k in SIZES
+            ],
+        ),
+        "",
+        "The synthetic set (`bench/synthetic.py`, written to a temporary folder) has every county in "
+        "`geodata/census-counties-2017.geojson` as a jurisdiction `syn-<GEOID>` with 6 sourced events in 2017, "
+        "two per dimension, spread so that every day changes some county's colour.",
+        "",
+        "## Results",
+        "",
+    ]
     rows = []
 
     def cell(size, app, key, f):
         return f(s[size][app].get(key))
 
-    for label, key, f in (("step median (keydown → new colours painted)", "step_median_ms", fmt_ms),
-                          ("step p90", "step_p90_ms", fmt_ms),
-                          ("ws bytes per step (keydown → the map's message)", "bytes_to_done_median", fmt_bytes),
-                          ("ws bytes per step (keydown → app idle)", "bytes_to_idle_median", fmt_bytes),
-                          ("first map (warm server, cold browser cache)", "first_map_median_ms", fmt_ms)):
+    for label, key, f in (
+        ("step median (keydown → new colours painted)", "step_median_ms", fmt_ms),
+        ("step p90", "step_p90_ms", fmt_ms),
+        ("ws bytes per step (keydown → the map's message)", "bytes_to_done_median", fmt_bytes),
+        ("ws bytes per step (keydown → app idle)", "bytes_to_idle_median", fmt_bytes),
+        ("first map (warm server, cold browser cache)", "first_map_median_ms", fmt_ms),
+    ):
         row = [label]
         for size in SIZES:
             o, n = s[size]["ours"].get(key), s[size]["naive"].get(key)
@@ -1081,8 +1196,10 @@ def render_markdown(r: dict) -> str:
         o, n = s[size]["ours"].get("rerun_wall_ms_median"), s[size]["naive"].get("rerun_wall_ms_median")
         row += [fmt_ms(o), fmt_ms(n), ratio(n, o)]
     rows.append(row)
-    for label, key in (("CPU per step: streamlit server (psutil, keypress → idle)", "server_cpu_ms_median"),
-                       ("CPU per step: Chromium, all processes", "browser_cpu_ms_median")):
+    for label, key in (
+        ("CPU per step: streamlit server (psutil, keypress → idle)", "server_cpu_ms_median"),
+        ("CPU per step: Chromium, all processes", "browser_cpu_ms_median"),
+    ):
         row = [label]
         for size in SIZES:
             o, n = s[size]["ours"].get(key), s[size]["naive"].get(key)
@@ -1097,16 +1214,19 @@ def render_markdown(r: dict) -> str:
     row = ["replay at the fastest speed: map days/s (slider days/s), max lag"]
     for size in SIZES:
         rp = res[size]["ours"].get("replay")
-        row += ["–" if not rp else f"{rp['map_days_per_s']} ({rp['slider_days_per_s']}), {rp['max_lag_days']} day(s)",
-                "n/a (no Play)", ""]
+        row += ["–" if not rp else f"{rp['map_days_per_s']} ({rp['slider_days_per_s']}), {rp['max_lag_days']} day(s)", "n/a (no Play)", ""]
     rows.append(row)
     row = ["steps measured (failed)"]
     for size in SIZES:
-        row += [f"{s[size]['ours']['steps']} ({s[size]['ours']['steps_failed']})",
-                f"{s[size]['naive']['steps']} ({s[size]['naive']['steps_failed']})", ""]
+        row += [
+            f"{s[size]['ours']['steps']} ({s[size]['ours']['steps_failed']})",
+            f"{s[size]['naive']['steps']} ({s[size]['naive']['steps_failed']})",
+            "",
+        ]
     rows.append(row)
-    out.append(table(["", "app, shipped", "naive, shipped", "naive ÷ app",
-                      "app, all counties", "naive, all counties", "naive ÷ app"], rows))
+    out.append(
+        table(["", "app, shipped", "naive, shipped", "naive ÷ app", "app, all counties", "naive, all counties", "naive ÷ app"], rows)
+    )
     out += ["", "## Targets", "", table(["target", "limit", "measured", ""], targets_table(r)), ""]
     replay_rows = []
     for size in SIZES:
@@ -1114,25 +1234,51 @@ def render_markdown(r: dict) -> str:
         if not rp:
             continue
         pause = rp.get("pause") or {}
-        replay_rows.append([
-            SIZES[size], f"{rp.get('speed')}, {rp['start']}, {rp['seconds']} s", f"{rp['slider_days_per_s']} / {rp['map_days_per_s']}",
-            f"{rp.get('first_day_after_ms')} ms",
-            f"{rp.get('slider_days_per_s_whole_window')} / {rp.get('map_days_per_s_whole_window')}",
-            str(rp["restyles"]), f"{rp['max_lag_days']} / {rp['median_lag_days']}",
-            f"{rp['share_of_frames_lagging']:.0%}",
-            f"{rp.get('server_cpu_share', 0):.0%} / {rp.get('browser_cpu_share', 0):.0%}",
-            "yes" if pause.get("stopped") else f"**no** (toggle {'on' if pause.get('toggle_on_after') else 'off'})"])
-    out += ["## Replay at the fastest speed offered", "",
-            table(["records", "speed, from, for", "days/s slider / map (while playing)", "Play → first new day",
-                   "days/s slider / map (whole window, from the click)", "restyles", "lag max / median (days)",
-                   "frames with the map behind", "CPU server / Chromium (share of one core)", "Pause stops it"],
-                  replay_rows),
-            "", "Each replayed day is a full rerun of the script; the speed it reaches is bounded by how long a rerun "
-            "and its rendering take, not by the chosen speed.", ""]
+        replay_rows.append(
+            [
+                SIZES[size],
+                f"{rp.get('speed')}, {rp['start']}, {rp['seconds']} s",
+                f"{rp['slider_days_per_s']} / {rp['map_days_per_s']}",
+                f"{rp.get('first_day_after_ms')} ms",
+                f"{rp.get('slider_days_per_s_whole_window')} / {rp.get('map_days_per_s_whole_window')}",
+                str(rp["restyles"]),
+                f"{rp['max_lag_days']} / {rp['median_lag_days']}",
+                f"{rp['share_of_frames_lagging']:.0%}",
+                f"{rp.get('server_cpu_share', 0):.0%} / {rp.get('browser_cpu_share', 0):.0%}",
+                "yes" if pause.get("stopped") else f"**no** (toggle {'on' if pause.get('toggle_on_after') else 'off'})",
+            ]
+        )
+    out += [
+        "## Replay at the fastest speed offered",
+        "",
+        table(
+            [
+                "records",
+                "speed, from, for",
+                "days/s slider / map (while playing)",
+                "Play → first new day",
+                "days/s slider / map (whole window, from the click)",
+                "restyles",
+                "lag max / median (days)",
+                "frames with the map behind",
+                "CPU server / Chromium (share of one core)",
+                "Pause stops it",
+            ],
+            replay_rows,
+        ),
+        "",
+        "Each replayed day is a full rerun of the script; the speed it reaches is bounded by how long a rerun "
+        "and its rendering take, not by the chosen speed.",
+        "",
+    ]
 
-    out += ["## What a step sends", "",
-            "Median websocket payload per step from the keypress until the app is idle again, by Streamlit element "
-            "(decoded `ForwardMsg`s); st_folium's message is split into its arguments.", ""]
+    out += [
+        "## What a step sends",
+        "",
+        "Median websocket payload per step from the keypress until the app is idle again, by Streamlit element "
+        "(decoded `ForwardMsg`s); st_folium's message is split into its arguments.",
+        "",
+    ]
     keys = []
     for size in SIZES:
         for app in APPS:
@@ -1145,55 +1291,72 @@ def render_markdown(r: dict) -> str:
         if max(vals) >= 512:
             brow.append([k] + [fmt_bytes(v) if v else "–" for v in vals])
     out.append(table(["part", "app, shipped", "naive, shipped", "app, all counties", "naive, all counties"], brow))
-    out += ["", "Browser-side restyle (`sanctuaryMap.restyle`, timed by wrapping it from the benchmark): "
-            + ", ".join(f"{SIZES[size]} {fmt_ms(s[size]['ours']['restyle_js_ms_median'])}" for size in SIZES) + ".", ""]
+    out += [
+        "",
+        "Browser-side restyle (`sanctuaryMap.restyle`, timed by wrapping it from the benchmark): "
+        + ", ".join(f"{SIZES[size]} {fmt_ms(s[size]['ours']['restyle_js_ms_median'])}" for size in SIZES)
+        + ".",
+        "",
+    ]
 
-    out += ["## Profile", "",
-            "pyinstrument (1 ms interval) around the app script run by AppTest after slider changes "
-            f"(`{r['plan']['profile_runs']}` reruns, times per rerun). Top: what app.py's calls cost; bottom: "
-            "functions with the most self time.", ""]
+    out += [
+        "## Profile",
+        "",
+        "pyinstrument (1 ms interval) around the app script run by AppTest after slider changes "
+        f"(`{r['plan']['profile_runs']}` reruns, times per rerun). Top: what app.py's calls cost; bottom: "
+        "functions with the most self time.",
+        "",
+    ]
     for size in SIZES:
         prof = r["server"][size]["ours"].get("profile")
         if not prof:
             continue
-        out += [f"### {SIZES[size]} ({prof['script_ms_per_rerun']} ms per rerun under the profiler)", "",
-                table(["app.py calls", "ms per rerun"], [[f"`{k}`", v] for k, v in prof["calls_ms"]]), "",
-                table(["self time", "ms per rerun"], [[f"`{k}`", v] for k, v in prof["self_ms"]]), ""]
+        out += [
+            f"### {SIZES[size]} ({prof['script_ms_per_rerun']} ms per rerun under the profiler)",
+            "",
+            table(["app.py calls", "ms per rerun"], [[f"`{k}`", v] for k, v in prof["calls_ms"]]),
+            "",
+            table(["self time", "ms per rerun"], [[f"`{k}`", v] for k, v in prof["self_ms"]]),
+            "",
+        ]
 
     out += ["## What stands out", ""] + findings(r) + [""]
-    out += ["## Method", "",
-            "- **Servers**: `streamlit run` on 127.0.0.1 (tests/conftest.py's `AppServer`), one per app and record "
-            "set, run one after the other; the baseline runs from a temporary folder where it is `app.py` next to "
-            "links to `static/` and `.streamlit/`.",
-            "- **first map**: a fresh browser context (cold cache) opens `/` on a server that has already loaded the "
-            "data; from navigation start to the first animation frame after the map has its shapes in the day's "
-            "colours (app: `data-shapes` set, `data-restyled` ≥ 1 and a `path.shape` with a fill; baseline: the "
-            "`data-day` its last map element writes, and a filled path). Also recorded: the same on a cold server.",
-            "- **step**: `ArrowRight` on the focused `st.slider`, on consecutive days (shipped records from 25 "
-            "January, when sanctuary colours change on 9 of the next 30 days; all counties from 1 March, every day "
-            "changes); from the keydown (timestamped in the page) to the first animation frame after the map's "
-            "change is in the DOM. App: its `data-restyled` counter increments (a step that restyles nothing would "
-            "end with its rerun and be counted apart, as \"no restyle\"). Baseline: the iframe's rebuilt map "
-            "carries the new day. After each step the benchmark waits until no script has run for 500 ms (the "
-            "baseline's remounted map sends its state back and starts a second rerun).",
-            "- **bytes**: CDP `Network.webSocketFrameReceived` payloads (binary frames base64-decoded), summed "
-            "from the keypress to the step's end — up to and including the message that carries the map's update "
-            "(st_folium's element), which the map needs before it can change — and until idle.",
-            "- **CPU per step**: psutil CPU time (user + system) of the streamlit process and of Chromium's processes, "
-            "from just before the keypress until idle (the 500 ms of quiet included); unlike wall times it hardly "
-            "depends on what else the machine runs.",
-            "- **replay**: the fastest speed the app offers, Play on for the stated seconds; days/s while playing run "
-            "from the first sample showing a new day to the first sample showing the last one (the whole-window "
-            "figure also counts the time from the click to the first new day); the slider's `aria-valuetext` "
-            "is sampled every frame and the map's `data-category` of every shape at every restyle; the day the "
-            "map shows is the latest day up to the slider's whose expected categories (from `status.as_of`) equal "
-            "the map's. Lag = slider day − that day.",
-            "- **server**: `AppTest.from_file` with the same records, `at.run()` timed after setting the slider to "
-            "the next day (first run excluded), in a separate process; RSS of the streamlit process and its "
-            "children (psutil) with 1, then 10 pages of one browser context on the app.",
-            "- The baseline draws what the app draws (recorded states, context counties, recorded counties, state "
-            "outlines, city markers) without tooltips, so it does less work than a feature-equal naive version.",
-            ""]
+    out += [
+        "## Method",
+        "",
+        "- **Servers**: `streamlit run` on 127.0.0.1 (tests/conftest.py's `AppServer`), one per app and record "
+        "set, run one after the other; the baseline runs from a temporary folder where it is `app.py` next to "
+        "links to `static/` and `.streamlit/`.",
+        "- **first map**: a fresh browser context (cold cache) opens `/` on a server that has already loaded the "
+        "data; from navigation start to the first animation frame after the map has its shapes in the day's "
+        "colours (app: `data-shapes` set, `data-restyled` ≥ 1 and a `path.shape` with a fill; baseline: the "
+        "`data-day` its last map element writes, and a filled path). Also recorded: the same on a cold server.",
+        "- **step**: `ArrowRight` on the focused `st.slider`, on consecutive days (shipped records from 25 "
+        "January, when sanctuary colours change on 9 of the next 30 days; all counties from 1 March, every day "
+        "changes); from the keydown (timestamped in the page) to the first animation frame after the map's "
+        "change is in the DOM. App: its `data-restyled` counter increments (a step that restyles nothing would "
+        'end with its rerun and be counted apart, as "no restyle"). Baseline: the iframe\'s rebuilt map '
+        "carries the new day. After each step the benchmark waits until no script has run for 500 ms (the "
+        "baseline's remounted map sends its state back and starts a second rerun).",
+        "- **bytes**: CDP `Network.webSocketFrameReceived` payloads (binary frames base64-decoded), summed "
+        "from the keypress to the step's end — up to and including the message that carries the map's update "
+        "(st_folium's element), which the map needs before it can change — and until idle.",
+        "- **CPU per step**: psutil CPU time (user + system) of the streamlit process and of Chromium's processes, "
+        "from just before the keypress until idle (the 500 ms of quiet included); unlike wall times it hardly "
+        "depends on what else the machine runs.",
+        "- **replay**: the fastest speed the app offers, Play on for the stated seconds; days/s while playing run "
+        "from the first sample showing a new day to the first sample showing the last one (the whole-window "
+        "figure also counts the time from the click to the first new day); the slider's `aria-valuetext` "
+        "is sampled every frame and the map's `data-category` of every shape at every restyle; the day the "
+        "map shows is the latest day up to the slider's whose expected categories (from `status.as_of`) equal "
+        "the map's. Lag = slider day − that day.",
+        "- **server**: `AppTest.from_file` with the same records, `at.run()` timed after setting the slider to "
+        "the next day (first run excluded), in a separate process; RSS of the streamlit process and its "
+        "children (psutil) with 1, then 10 pages of one browser context on the app.",
+        "- The baseline draws what the app draws (recorded states, context counties, recorded counties, state "
+        "outlines, city markers) without tooltips, so it does less work than a feature-equal naive version.",
+        "",
+    ]
     for size in SIZES:
         rp = res[size]["ours"].get("replay") or {}
         pause = rp.get("pause")
@@ -1201,7 +1364,8 @@ def render_markdown(r: dict) -> str:
             r.setdefault("notes", []).append(
                 f"{SIZES[size]}: Pause did not stop the replay — after a click on Play (at {pause['clicked_at']}) the "
                 f"slider went on to {pause['slider_after']} and the toggle was "
-                f"{'on' if pause['toggle_on_after'] else 'off'}; the benchmark closes the page instead.")
+                f"{'on' if pause['toggle_on_after'] else 'off'}; the benchmark closes the page instead."
+            )
     if r.get("notes"):
         out += ["## Notes", ""] + [f"- {n}" for n in r["notes"]] + [""]
     return "\n".join(out)
@@ -1241,11 +1405,15 @@ def main(argv: list[str] | None = None) -> int:
         counts = synthetic.write(synthetic_dir)
         synthetic.check(synthetic_dir)
         log(f"synthetic records: {counts}")
-        record_sets = {"shipped": Records("shipped", Path(os.environ.get("SANCTUARYMAP_RECORDS", ROOT / "records"))),
-                       "all_counties": Records("all_counties", synthetic_dir)}
+        record_sets = {
+            "shipped": Records("shipped", Path(os.environ.get("SANCTUARYMAP_RECORDS", ROOT / "records"))),
+            "all_counties": Records("all_counties", synthetic_dir),
+        }
         plan = build_plan(args, record_sets)
-        log(f"plan: {plan['steps_requested']} steps; days with colour changes: "
-            + ", ".join(f"{size} {len(days)}" for size, days in plan["colour_change_days"].items()))
+        log(
+            f"plan: {plan['steps_requested']} steps; days with colour changes: "
+            + ", ".join(f"{size} {len(days)}" for size, days in plan["colour_change_days"].items())
+        )
         results: dict = {size: {} for size in SIZES}
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -1263,14 +1431,12 @@ def main(argv: list[str] | None = None) -> int:
                 runs = plan["apptest_runs"]["ours"] if app == "ours" else plan["apptest_runs"]["naive"][size]
                 start = STEP_START[size]
                 log(f"AppTest {app} / {size}: {runs} reruns")
-                at = run_apptest(script, record_sets[size], start, runs,
-                                 plan["profile_runs"] if app == "ours" else 0, tmp)
+                at = run_apptest(script, record_sets[size], start, runs, plan["profile_runs"] if app == "ours" else 0, tmp)
                 at["rerun_median_ms"] = med(at["rerun_ms"])
                 server[size][app] = at
 
         summary = {size: {app: summarise(results[size][app]) for app in APPS} for size in SIZES}
-        plan_out = {**plan, "colour_change_days": {k: [d.isoformat() for d in v]
-                                                  for k, v in plan["colour_change_days"].items()}}
+        plan_out = {**plan, "colour_change_days": {k: [d.isoformat() for d in v] for k, v in plan["colour_change_days"].items()}}
         report = {
             "finished": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "mode": "quick" if args.quick else "full",
@@ -1281,8 +1447,7 @@ def main(argv: list[str] | None = None) -> int:
             "app_files": app_files(),
             "plan": plan_out,
             "summary": summary,
-            "server": {size: {app: {k: v for k, v in server[size][app].items() if k != "profile_text"}
-                              for app in APPS} for size in SIZES},
+            "server": {size: {app: {k: v for k, v in server[size][app].items() if k != "profile_text"} for app in APPS} for size in SIZES},
             "results": results,
             "notes": [],
         }
@@ -1291,10 +1456,13 @@ def main(argv: list[str] | None = None) -> int:
                 report["notes"].append(
                     f"{SIZES[size]}: the baseline is measured over {summary[size]['naive']['steps']} steps, the app "
                     f"over {summary[size]['ours']['steps']}: each baseline step costs two full reruns plus the "
-                    "browser rebuilding the map, which would not fit the run's time budget at 30 steps.")
+                    "browser rebuilding the map, which would not fit the run's time budget at 30 steps."
+                )
         if plan["pages"]["naive"]["all_counties"] == 1:
-            report["notes"].append("RSS with 10 pages is measured for the app only: for the baseline, 10 pages mean 20 "
-                                   "full reruns of seconds each, which would exceed the run's time budget.")
+            report["notes"].append(
+                "RSS with 10 pages is measured for the app only: for the baseline, 10 pages mean 20 "
+                "full reruns of seconds each, which would exceed the run's time budget."
+            )
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps(report, indent=1, default=str), encoding="utf-8")
         for size in SIZES:

@@ -25,10 +25,16 @@ COUNTIES = ROOT / "geodata" / "census-counties-2017.geojson"
 
 # Event kinds per dimension, in the order a county goes through them (first, second).
 KINDS = {
-    "sanctuary": [("policy_limits_cooperation", "policy_ended"), ("policy_symbolic", "policy_limits_cooperation"),
-                  ("policy_requires_cooperation", "policy_ended")],
-    "pressure": [("doj_warning_letter", "doj_noncompliance_finding"), ("federal_report_named", "funds_withheld"),
-                 ("doj_warning_letter", "doj_compliance_finding")],
+    "sanctuary": [
+        ("policy_limits_cooperation", "policy_ended"),
+        ("policy_symbolic", "policy_limits_cooperation"),
+        ("policy_requires_cooperation", "policy_ended"),
+    ],
+    "pressure": [
+        ("doj_warning_letter", "doj_noncompliance_finding"),
+        ("federal_report_named", "funds_withheld"),
+        ("doj_warning_letter", "doj_compliance_finding"),
+    ],
     "lawsuit": [("lawsuit_filed", "ruling_for"), ("sued", "ruling_against"), ("lawsuit_filed", "ruling_against")],
 }
 EVENTS_PER_COUNTY = 2 * len(KINDS)
@@ -67,12 +73,29 @@ def write(folder: Path, path: Path = COUNTIES) -> dict:
             for j, (kind, offset) in enumerate(((first_kind, first), (second_kind, second))):
                 day = YEAR_START + timedelta(days=offset)
                 event_id = f"syn-{geoid}-{dimension}-{j + 1}"
-                events.append((event_id, day.isoformat(), kind, jid,
-                               f"Synthetic {kind.replace('_', ' ')} event for {county['NAME']}, {county['STUSPS']}."))
-                sources.append((event_id, "Synthetic Benchmark Wire", f"Synthetic source for {event_id}",
-                                day.isoformat(), f"https://example.org/synthetic/{event_id}"))
-    for name, table in (("sanctuarymap-jurisdictions.csv", jurisdictions), ("sanctuarymap-events.csv", events),
-                        ("sanctuarymap-sources.csv", sources)):
+                events.append(
+                    (
+                        event_id,
+                        day.isoformat(),
+                        kind,
+                        jid,
+                        f"Synthetic {kind.replace('_', ' ')} event for {county['NAME']}, {county['STUSPS']}.",
+                    )
+                )
+                sources.append(
+                    (
+                        event_id,
+                        "Synthetic Benchmark Wire",
+                        f"Synthetic source for {event_id}",
+                        day.isoformat(),
+                        f"https://example.org/synthetic/{event_id}",
+                    )
+                )
+    for name, table in (
+        ("sanctuarymap-jurisdictions.csv", jurisdictions),
+        ("sanctuarymap-events.csv", events),
+        ("sanctuarymap-sources.csv", sources),
+    ):
         with (folder / name).open("w", encoding="utf-8", newline="") as f:
             csv.writer(f).writerows(table)
     return {"jurisdictions": n, "events": len(events) - 1, "sources": len(sources) - 1}

@@ -40,14 +40,26 @@ def category_counts(values: list[dict], dimension_key: str, day: date) -> dict:
                 "mark": {"type": "area", "interpolate": "step-after"},
                 "encoding": {
                     # A fixed span: moving the day's marker then rescales nothing.
-                    "x": {"field": "date", "type": "temporal", "title": None, "axis": {"format": "%b", "tickCount": "month"},
-                          "scale": {"domain": span}},
+                    "x": {
+                        "field": "date",
+                        "type": "temporal",
+                        "title": None,
+                        "axis": {"format": "%b", "tickCount": "month"},
+                        "scale": {"domain": span},
+                    },
                     "y": {"field": "count", "type": "quantitative", "stack": "zero", "title": "Jurisdictions"},
-                    "color": {"field": "category", "type": "nominal", "legend": None,
-                              "scale": {"domain": labels, "range": [colour for colour, _ in legend]}},
+                    "color": {
+                        "field": "category",
+                        "type": "nominal",
+                        "legend": None,
+                        "scale": {"domain": labels, "range": [colour for colour, _ in legend]},
+                    },
                     "order": {"field": "order", "type": "quantitative"},
-                    "tooltip": [{"field": "date", "type": "temporal", "format": "%d %b %Y"},
-                                {"field": "category", "type": "nominal"}, {"field": "count", "type": "quantitative"}],
+                    "tooltip": [
+                        {"field": "date", "type": "temporal", "format": "%d %b %Y"},
+                        {"field": "category", "type": "nominal"},
+                        {"field": "count", "type": "quantitative"},
+                    ],
                 },
             },
             {

@@ -25,12 +25,16 @@ CONTIGUOUS_US = [[24.4, -125.0], [49.4, -66.9]]
 
 # Okabe & Ito's colour-blind-safe palette; grey for the baseline of each dimension.
 PALETTES = {
-    "sanctuary": {"none_known": "#dcdcdc", "symbolic": "#56B4E9", "limits_cooperation": "#0072B2",
-                  "requires_cooperation": "#D55E00"},
-    "pressure": {"none": "#dcdcdc", "named": "#F0E442", "warned": "#E69F00", "noncompliant": "#D55E00",
-                 "compliant": "#009E73", "funds_withheld": "#CC79A7"},
-    "lawsuit": {"none": "#dcdcdc", "plaintiff": "#E69F00", "won": "#009E73", "lost": "#D55E00",
-                "defendant": "#CC79A7"},
+    "sanctuary": {"none_known": "#dcdcdc", "symbolic": "#56B4E9", "limits_cooperation": "#0072B2", "requires_cooperation": "#D55E00"},
+    "pressure": {
+        "none": "#dcdcdc",
+        "named": "#F0E442",
+        "warned": "#E69F00",
+        "noncompliant": "#D55E00",
+        "compliant": "#009E73",
+        "funds_withheld": "#CC79A7",
+    },
+    "lawsuit": {"none": "#dcdcdc", "plaintiff": "#E69F00", "won": "#009E73", "lost": "#D55E00", "defendant": "#CC79A7"},
 }
 
 
@@ -52,8 +56,7 @@ def base_map(drawn: pd.DataFrame, boundaries_url: str = BOUNDARIES_URL) -> foliu
     jurisdiction_id, name, layer, geoid.  Those shapes are clickable; every
     other shape is drawn faint for context.
     """
-    m = folium.Map(location=[39.5, -96.5], zoom_start=4, tiles=None, min_zoom=3, max_bounds=False,
-                   control_scale=True)
+    m = folium.Map(location=[39.5, -96.5], zoom_start=4, tiles=None, min_zoom=3, max_bounds=False, control_scale=True)
     # folium's defaults come from CDNs; the app serves its own copy of Leaflet.
     m.default_js = [("leaflet", LEAFLET_JS)]
     m.default_css = [("leaflet_css", LEAFLET_CSS)]
@@ -65,8 +68,7 @@ def base_map(drawn: pd.DataFrame, boundaries_url: str = BOUNDARIES_URL) -> foliu
     return m
 
 
-def restyle_payload(current: pd.DataFrame, drawn: pd.DataFrame, dimension_key: str, selected: str | None,
-                    day: date | None = None) -> dict:
+def restyle_payload(current: pd.DataFrame, drawn: pd.DataFrame, dimension_key: str, selected: str | None, day: date | None = None) -> dict:
     """What one step sends: a category index per shape, the labels and colours of the categories.
 
     The indexes come in the order of ``drawn``, the order the base map was given its shapes in,
@@ -102,9 +104,7 @@ def _json_for_script(value) -> str:
 
 class _Restyle(MacroElement):
     _template = Template(
-        "{% macro script(this, kwargs) %}"
-        "window.sanctuaryMap && window.sanctuaryMap.restyle({{ this.payload_json }});"
-        "{% endmacro %}"
+        "{% macro script(this, kwargs) %}window.sanctuaryMap && window.sanctuaryMap.restyle({{ this.payload_json }});{% endmacro %}"
     )
 
     def __init__(self, payload: dict):
@@ -114,7 +114,9 @@ class _Restyle(MacroElement):
 
 
 class _Boundaries(MacroElement):
-    _template = Template("{% macro script(this, kwargs) %}" + """
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        + """
 (function (map, config) {
   var panes = {states: 405, context: 408, counties: 410, outlines: 415, cities: 420};
   Object.keys(panes).forEach(function (name) {
@@ -226,7 +228,9 @@ class _Boundaries(MacroElement):
     map.getContainer().setAttribute("data-timing", JSON.stringify(timing));
   });
 })({{ this._parent.get_name() }}, {{ this.config_json }});
-""" + "{% endmacro %}")
+"""
+        + "{% endmacro %}"
+    )
 
     def __init__(self, config: dict):
         super().__init__()

@@ -220,8 +220,7 @@ def read(folder: Path) -> tuple[Records, list[Problem]]:
     for line, row in list(events.items()):
         unknown = [j for j in row.jurisdiction_ids if j not in known]
         for j in unknown:
-            problems.append(Problem(EVENTS_FILE, line, "jurisdiction_ids",
-                                    f"an id listed in {JURISDICTIONS_FILE}", repr(j)))
+            problems.append(Problem(EVENTS_FILE, line, "jurisdiction_ids", f"an id listed in {JURISDICTIONS_FILE}", repr(j)))
         if unknown:
             kept = tuple(j for j in row.jurisdiction_ids if j in known)
             if kept:
@@ -230,28 +229,31 @@ def read(folder: Path) -> tuple[Records, list[Problem]]:
                 events.pop(line)
                 continue
         if not (FIRST_DAY <= row.date <= LAST_DAY):
-            problems.append(Problem(EVENTS_FILE, line, "date",
-                                    f"a day from {FIRST_DAY} to {LAST_DAY}", str(row.date)))
+            problems.append(Problem(EVENTS_FILE, line, "date", f"a day from {FIRST_DAY} to {LAST_DAY}", str(row.date)))
             events.pop(line)
 
     sources = _read_rows(folder / SOURCES_FILE, SourceRow, problems, warnings)
     event_ids = {row.event_id for row in events.values()}
     for line, row in list(sources.items()):
         if row.event_id not in event_ids:
-            problems.append(Problem(SOURCES_FILE, line, "event_id",
-                                    f"an id listed in {EVENTS_FILE}", repr(row.event_id)))
+            problems.append(Problem(SOURCES_FILE, line, "event_id", f"an id listed in {EVENTS_FILE}", repr(row.event_id)))
             sources.pop(line)
     sourced = {row.event_id for row in sources.values()}
     dated = {row.event_id for row in sources.values() if row.published is not None}
     for line, row in list(events.items()):
         if row.event_id not in sourced:
-            problems.append(Problem(EVENTS_FILE, line, "event_id",
-                                    f"at least one source in {SOURCES_FILE}", f"none for {row.event_id!r}"))
+            problems.append(Problem(EVENTS_FILE, line, "event_id", f"at least one source in {SOURCES_FILE}", f"none for {row.event_id!r}"))
             events.pop(line)
         elif row.event_id not in dated:
-            problems.append(Problem(EVENTS_FILE, line, "event_id",
-                                    f"at least one source with a 'published' date in {SOURCES_FILE}",
-                                    f"only undated sources for {row.event_id!r}"))
+            problems.append(
+                Problem(
+                    EVENTS_FILE,
+                    line,
+                    "event_id",
+                    f"at least one source with a 'published' date in {SOURCES_FILE}",
+                    f"only undated sources for {row.event_id!r}",
+                )
+            )
             events.pop(line)
 
     records = Records(
@@ -272,8 +274,9 @@ def check_geometry(records: Records, shape_keys: dict[str, set[str]]) -> list[Pr
     for row in records.jurisdictions.itertuples():
         missing = [key for layer, key in drawing_keys(row) if key not in shape_keys.get(layer, set())]
         for key in missing:
-            problems.append(Problem(JURISDICTIONS_FILE, None, "geoid",
-                                    f"a shape in geodata/ for {row.jurisdiction_id!r}", f"no shape with GEOID {key}"))
+            problems.append(
+                Problem(JURISDICTIONS_FILE, None, "geoid", f"a shape in geodata/ for {row.jurisdiction_id!r}", f"no shape with GEOID {key}")
+            )
     return problems
 
 
@@ -371,8 +374,7 @@ def _read_text(path: Path, problems: list[Problem]) -> str | None:
             return None
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            problems.append(Problem(name, None, None, f"a file of at most {MAX_FILE_BYTES // 2**20} MB",
-                                    f"{size / 2**20:.1f} MB"))
+            problems.append(Problem(name, None, None, f"a file of at most {MAX_FILE_BYTES // 2**20} MB", f"{size / 2**20:.1f} MB"))
             return None
         data = path.read_bytes()
     except OSError as error:
@@ -399,8 +401,15 @@ def _split_rows(text: str, name: str, problems: list[Problem]) -> list[list[str]
                 read_to = reader.line_num
             break
         except csv.Error as error:
-            problems.append(Problem(name, len(rows) + 1, None, "well-formed CSV (a quoted cell closed by a quote "
-                                    "and then a comma or the end of the line)", str(error)))
+            problems.append(
+                Problem(
+                    name,
+                    len(rows) + 1,
+                    None,
+                    "well-formed CSV (a quoted cell closed by a quote and then a comma or the end of the line)",
+                    str(error),
+                )
+            )
             rows.append(None)
             start += read_to + 1
     return rows
@@ -412,8 +421,15 @@ def _undecodable(name: str, line: int, cells: list[str], problems: list[Problem]
         bad = next((c for c in cell if "\udc80" <= c <= "\udcff"), None)
         if bad is not None:
             column = header[i] if header and i < len(header) else None
-            problems.append(Problem(name, line, column, "UTF-8 text (save the file as 'CSV UTF-8')",
-                                    f"byte 0x{ord(bad) - 0xDC00:02x}, which is not UTF-8 (Latin-1 or Windows-1252?)"))
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    column,
+                    "UTF-8 text (save the file as 'CSV UTF-8')",
+                    f"byte 0x{ord(bad) - 0xDC00:02x}, which is not UTF-8 (Latin-1 or Windows-1252?)",
+                )
+            )
             return True
     return False
 

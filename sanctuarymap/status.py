@@ -35,27 +35,39 @@ class Dimension:
         return next(c.label for c in self.categories if c.key == key)
 
 
-SANCTUARY = Dimension("sanctuary", "Sanctuary status", (
-    Category("none_known", "No known policy"),
-    Category("symbolic", "Symbolic declaration only"),
-    Category("limits_cooperation", "Limits cooperation with ICE"),
-    Category("requires_cooperation", "Must cooperate with ICE"),
-))
-PRESSURE = Dimension("pressure", "Federal pressure", (
-    Category("none", "None recorded"),
-    Category("named", "Named in a federal report"),
-    Category("warned", "Warned by DOJ letter"),
-    Category("noncompliant", "Found possibly non-compliant"),
-    Category("compliant", "Found compliant by DOJ"),
-    Category("funds_withheld", "Funds withheld or sued by the U.S."),
-))
-LAWSUIT = Dimension("lawsuit", "Lawsuit", (
-    Category("none", "No lawsuit"),
-    Category("plaintiff", "Suing, no ruling yet"),
-    Category("won", "Ruling in its favour"),
-    Category("lost", "Ruling against it"),
-    Category("defendant", "Sued over its policy"),
-))
+SANCTUARY = Dimension(
+    "sanctuary",
+    "Sanctuary status",
+    (
+        Category("none_known", "No known policy"),
+        Category("symbolic", "Symbolic declaration only"),
+        Category("limits_cooperation", "Limits cooperation with ICE"),
+        Category("requires_cooperation", "Must cooperate with ICE"),
+    ),
+)
+PRESSURE = Dimension(
+    "pressure",
+    "Federal pressure",
+    (
+        Category("none", "None recorded"),
+        Category("named", "Named in a federal report"),
+        Category("warned", "Warned by DOJ letter"),
+        Category("noncompliant", "Found possibly non-compliant"),
+        Category("compliant", "Found compliant by DOJ"),
+        Category("funds_withheld", "Funds withheld or sued by the U.S."),
+    ),
+)
+LAWSUIT = Dimension(
+    "lawsuit",
+    "Lawsuit",
+    (
+        Category("none", "No lawsuit"),
+        Category("plaintiff", "Suing, no ruling yet"),
+        Category("won", "Ruling in its favour"),
+        Category("lost", "Ruling against it"),
+        Category("defendant", "Sued over its policy"),
+    ),
+)
 DIMENSIONS = {d.key: d for d in (SANCTUARY, PRESSURE, LAWSUIT)}
 
 

@@ -77,10 +77,10 @@ def timeline_html(events: pd.DataFrame, by_event: dict[str, pd.DataFrame], day: 
         items.append(
             f'<li class="sm-event{" sm-upcoming" if upcoming else ""}" data-event="{html.escape(event.event_id)}">'
             f'<div class="sm-when">{html.escape(day_label(event.date))}'
-            f' · {_text(KIND_LABELS.get(event.kind, event.kind))}'
-            f'{" · <em>still to come</em>" if upcoming else ""}</div>'
+            f" · {_text(KIND_LABELS.get(event.kind, event.kind))}"
+            f"{' · <em>still to come</em>' if upcoming else ''}</div>"
             f'<div class="sm-summary">{_text(event.summary)}</div>{concerns}'
-            f'{sources_html(by_event.get(event.event_id))}</li>'
+            f"{sources_html(by_event.get(event.event_id))}</li>"
         )
     return '<ol class="sm-timeline">' + "".join(items) + "</ol>"
 
@@ -95,8 +95,9 @@ def sources_html(sources: pd.DataFrame | None) -> str:
             text += f" ({day_label(source.published)})"
         label = _text(text)
         if records.is_web_url(source.url):
-            parts.append(f'<li><a href="{html.escape(source.url, quote=True)}" target="_blank" '
-                         f'rel="noopener noreferrer nofollow">{label}</a></li>')
+            parts.append(
+                f'<li><a href="{html.escape(source.url, quote=True)}" target="_blank" rel="noopener noreferrer nofollow">{label}</a></li>'
+            )
         else:
             parts.append(f"<li>{label}</li>")
     return '<ul class="sm-sources">' + "".join(parts) + "</ul>"
@@ -136,15 +137,15 @@ def problems_table(problems: list[records.Problem]) -> pd.DataFrame:
 
 def legend_html(entries: list[tuple[str, str]], title: str) -> str:
     items = "".join(
-        f'<span class="sm-legend-item"><span class="sm-swatch" style="background:{html.escape(colour)}"></span>'
-        f"{html.escape(label)}</span>"
+        f'<span class="sm-legend-item"><span class="sm-swatch" style="background:{html.escape(colour)}"></span>{html.escape(label)}</span>'
         for colour, label in entries
     )
     return f'<div class="sm-legend" data-legend="{html.escape(title)}"><strong>{html.escape(title)}:</strong>{items}</div>'
 
 
-def panel_html(recs: records.Records, by_event: dict[str, pd.DataFrame], current: pd.DataFrame, jurisdiction_id: str,
-               day: date, names: dict[str, str]) -> str:
+def panel_html(
+    recs: records.Records, by_event: dict[str, pd.DataFrame], current: pd.DataFrame, jurisdiction_id: str, day: date, names: dict[str, str]
+) -> str:
     """The story of one jurisdiction: its status on ``day`` on every dimension, then its timeline."""
     rows = "".join(
         f"<tr><td>{html.escape(label)}</td><td><strong>{html.escape(value)}</strong></td></tr>"
@@ -173,14 +174,16 @@ def about_markdown(data) -> str:
     """The about page: what the map shows, where it comes from, how status is derived."""
     rules = "\n".join(
         f"| `{kind}` | {KIND_LABELS[kind]} | "
-        + ("no colour change (context)" if rule is None else
-           f"{status.DIMENSIONS[rule.dimension].label} → {status.DIMENSIONS[rule.dimension].label_of(rule.category)}"
-           + (" (only if still at the baseline)" if rule.only_from_baseline else ""))
+        + (
+            "no colour change (context)"
+            if rule is None
+            else f"{status.DIMENSIONS[rule.dimension].label} → {status.DIMENSIONS[rule.dimension].label_of(rule.category)}"
+            + (" (only if still at the baseline)" if rule.only_from_baseline else "")
+        )
         + " |"
         for kind, rule in status.RULES.items()
     )
-    counts = (f"{len(data.mapped_ids)} jurisdictions, {len(data.records.events)} events and "
-              f"{len(data.records.sources)} sources")
+    counts = f"{len(data.mapped_ids)} jurisdictions, {len(data.records.events)} events and {len(data.records.sources)} sources"
     return f"""
 ### What this is
 A day-by-day replay of 2017's conflict between the federal government and “sanctuary” jurisdictions:

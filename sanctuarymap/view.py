@@ -47,8 +47,7 @@ def from_query(params: Mapping[str, str], first: date, last: date, known_ids, de
     return View(day=day, colour=colour, selected=selected)
 
 
-def settle(session: MutableMapping, query: Mapping[str, str], first: date, last: date, known_ids,
-           default_day: date) -> None:
+def settle(session: MutableMapping, query: Mapping[str, str], first: date, last: date, known_ids, default_day: date) -> None:
     """Bring the session's view up to date before any widget is drawn.
 
     On a session's first run the view comes from the URL; later, a day the replay

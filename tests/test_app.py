@@ -155,8 +155,11 @@ def test_bad_records_are_listed_instead_of_a_traceback(monkeypatch, records_dir)
     problems = table.value
     assert list(problems.columns) == ["file", "row", "column", "expected", "found"]
     assert problems.iloc[0].to_dict() == {
-        "file": "sanctuarymap-events.csv", "row": 7, "column": "date",
-        "expected": "a real calendar day written YYYY-MM-DD", "found": "'2017-02-30'",
+        "file": "sanctuarymap-events.csv",
+        "row": 7,
+        "column": "date",
+        "expected": "a real calendar day written YYYY-MM-DD",
+        "found": "'2017-02-30'",
     }
     assert "problem(s) in the records" in at.expander[0].label
 

@@ -50,8 +50,7 @@ def frames(recs: records.Records) -> dict[str, pd.DataFrame]:
 def assert_accounted(folder: Path, recs: records.Records, problems: list[records.Problem]) -> None:
     """Nothing is lost silently: every non-blank row of every file is loaded or named in a problem."""
     for name, frame in frames(recs).items():
-        whole_file = any(p.file == name and p.row in (None, 1) and p.found != "an extra column, ignored"
-                         for p in problems)
+        whole_file = any(p.file == name and p.row in (None, 1) and p.found != "an extra column, ignored" for p in problems)
         named = {p.row for p in problems if p.file == name}
         try:
             text = (folder / name).read_text(encoding="utf-8-sig")
@@ -221,8 +220,9 @@ def test_crlf_line_ends_load_as_lf(records_dir):
 
 def test_truncated_last_line_with_unclosed_quote(records_dir):
     content = lines(records_dir, EVENTS)
-    (records_dir / EVENTS).write_bytes(("\n".join(content[:-1]) + '\n2017-08-07-suit,2017-08-07,lawsuit_filed,'
-                                        'il-chicago,"Test: the city su').encode())
+    (records_dir / EVENTS).write_bytes(
+        ("\n".join(content[:-1]) + '\n2017-08-07-suit,2017-08-07,lawsuit_filed,il-chicago,"Test: the city su').encode()
+    )
     recs, problems = records.read(records_dir)
     (problem,) = problems_of(problems, EVENTS)
     assert_named(problem, EVENTS, 6)
@@ -329,40 +329,53 @@ DAY = st.one_of(
 )
 KIND = st.one_of(st.sampled_from(sorted(status.RULES)), TEXT)
 PLACES = st.one_of(
-    st.lists(st.sampled_from(["us", "il", "il-cook-county", "il-chicago", "il-atlantis", "", " "]), max_size=4)
-    .map(";".join),
+    st.lists(st.sampled_from(["us", "il", "il-cook-county", "il-chicago", "il-atlantis", "", " "]), max_size=4).map(";".join),
     TEXT,
 )
 URL = st.one_of(
-    st.sampled_from(["https://example.org/a", "http://example.org/b?c=d&e=f", "javascript:alert(1)",
-                     "data:text/html,<b>", "https://exa mple.org", "ftp://example.org", ""]),
+    st.sampled_from(
+        [
+            "https://example.org/a",
+            "http://example.org/b?c=d&e=f",
+            "javascript:alert(1)",
+            "data:text/html,<b>",
+            "https://exa mple.org",
+            "ftp://example.org",
+            "",
+        ]
+    ),
     TEXT,
 )
 
 
 def _row(*cells):
     # Mostly the five columns; sometimes a cell too few or too many.
-    return st.one_of(st.tuples(*cells).map(list), st.tuples(*cells).map(lambda r: list(r)[:-1]),
-                     st.tuples(*cells, TEXT).map(list))
+    return st.one_of(st.tuples(*cells).map(list), st.tuples(*cells).map(lambda r: list(r)[:-1]), st.tuples(*cells, TEXT).map(list))
 
 
 EVENT_ROWS = st.lists(_row(EVENT_ID, DAY, KIND, PLACES, TEXT), max_size=6)
 SOURCE_ROWS = st.lists(_row(EVENT_ID, TEXT, TEXT, st.one_of(DAY, st.just("")), URL), max_size=6)
 # Rows that pass every check, so that loading is exercised as much as refusing.
-GOOD_EVENTS = st.lists(st.tuples(
-    st.sampled_from(EVENT_IDS),
-    st.dates(min_value=records.FIRST_DAY, max_value=records.LAST_DAY).map(lambda d: d.isoformat()),
-    st.sampled_from(sorted(status.RULES)),
-    st.lists(st.sampled_from(["us", "il", "il-cook-county", "il-chicago"]), min_size=1, max_size=3).map(";".join),
-    TEXT.filter(str.strip),
-).map(list), max_size=4)
+GOOD_EVENTS = st.lists(
+    st.tuples(
+        st.sampled_from(EVENT_IDS),
+        st.dates(min_value=records.FIRST_DAY, max_value=records.LAST_DAY).map(lambda d: d.isoformat()),
+        st.sampled_from(sorted(status.RULES)),
+        st.lists(st.sampled_from(["us", "il", "il-cook-county", "il-chicago"]), min_size=1, max_size=3).map(";".join),
+        TEXT.filter(str.strip),
+    ).map(list),
+    max_size=4,
+)
 
 
 @st.composite
 def rows_of_both_files(draw):
     good = draw(GOOD_EVENTS)
-    sourced = [[e[0], draw(TEXT.filter(str.strip)), draw(TEXT.filter(str.strip)), e[1], "https://example.org/" + e[0]]
-               for e in good if draw(st.booleans()) or len(good) == 1]
+    sourced = [
+        [e[0], draw(TEXT.filter(str.strip)), draw(TEXT.filter(str.strip)), e[1], "https://example.org/" + e[0]]
+        for e in good
+        if draw(st.booleans()) or len(good) == 1
+    ]
     events = draw(st.permutations(good + draw(EVENT_ROWS)))
     sources = draw(st.permutations(sourced + draw(SOURCE_ROWS)))
     return events, sources

@@ -54,6 +54,7 @@ def is_local(url: str) -> bool:
 
 # --- Helpers: reaching into the page.
 
+
 def map_frame(page: Page):
     return page.frame_locator(MAP_IFRAME)
 
@@ -128,7 +129,7 @@ def url_with(**params: str) -> re.Pattern:
 
 
 def rgb_of(hex_colour: str) -> str:
-    red, green, blue = (int(hex_colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
+    red, green, blue = (int(hex_colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
     return f"rgb({red}, {green}, {blue})"
 
 
@@ -142,7 +143,9 @@ def day_passes(page: Page, limit: date, within_ms: int) -> bool:
     try:
         page.wait_for_function(
             "limit => Number(document.querySelector('input[type=range]').value) > limit",
-            arg=slider_value(limit), timeout=within_ms, polling=100,
+            arg=slider_value(limit),
+            timeout=within_ms,
+            polling=100,
         )
     except PlaywrightError:
         return False
@@ -155,7 +158,9 @@ def replay_resumes(page: Page, limit: date, within_ms: int) -> bool:
         page.wait_for_function(
             """limit => document.querySelector('input[role=switch][aria-label="Play"]').checked
                         || Number(document.querySelector('input[type=range]').value) > limit""",
-            arg=slider_value(limit), timeout=within_ms, polling=100,
+            arg=slider_value(limit),
+            timeout=within_ms,
+            polling=100,
         )
     except PlaywrightError:
         return False
@@ -163,6 +168,7 @@ def replay_resumes(page: Page, limit: date, within_ms: int) -> bool:
 
 
 # --- The tests: one per thing a reader does.
+
 
 def test_open_the_page_and_see_the_map(page: Page, app_server):
     container = open_app(page, app_server, "?day=2017-08-22&colour=lawsuit&selected=ca-los-angeles")
@@ -258,7 +264,8 @@ def test_press_play_and_the_day_advances(page: Page, app_server):
 
     expect(play_toggle(page).get_by_role("switch")).to_be_checked(timeout=WAIT)
     assert day_passes(page, start + timedelta(days=1), within_ms=10_000), (
-        f"Play moved the day from {start} to only {slider_day(page)} in 10 s")
+        f"Play moved the day from {start} to only {slider_day(page)} in 10 s"
+    )
     expect(page).not_to_have_url(url_with(day="2017-02-01"), timeout=WAIT)  # the link follows the replay
 
 
@@ -277,7 +284,8 @@ def test_pause_stops_the_replay(page: Page, app_server):
         # The step under way when Pause arrives may still show one more day; after that nothing moves.
         assert not replay_resumes(page, paused_on + timedelta(days=1), within_ms=2_500), (
             f"paused on {paused_on}, yet the replay went on to {slider_day(page)} "
-            f"with the Play toggle {'on' if switch.is_checked() else 'off'}")
+            f"with the Play toggle {'on' if switch.is_checked() else 'off'}"
+        )
     expect(page).to_have_url(url_with(day=slider_day(page).isoformat()), timeout=WAIT)
 
 

@@ -34,8 +34,7 @@ NAMES = {j.jurisdiction_id: geodata.display_name(j.name, j.kind, j.state) for j 
 
 @pytest.fixture(scope="module")
 def hostile_server(tmp_path_factory):
-    server = AppServer(ROOT, tmp_path_factory.mktemp("hostile") / "streamlit.log",
-                       env={"SANCTUARYMAP_RECORDS": str(HOSTILE)})
+    server = AppServer(ROOT, tmp_path_factory.mktemp("hostile") / "streamlit.log", env={"SANCTUARYMAP_RECORDS": str(HOSTILE)})
     yield server
     server.stop()
 
@@ -62,9 +61,11 @@ def nothing_runs(page: Page):
     yield dialogs
     assert dialogs == [], f"a dialog opened: {dialogs}"
     # No record made the browser fetch anything (an image, a frame) from anywhere but the app.
-    outside = {url for url in requests
-               if urlsplit(url).scheme not in ("data", "blob", "about")
-               and urlsplit(url).hostname not in ("localhost", "127.0.0.1")}
+    outside = {
+        url
+        for url in requests
+        if urlsplit(url).scheme not in ("data", "blob", "about") and urlsplit(url).hostname not in ("localhost", "127.0.0.1")
+    }
     assert requests and not outside, f"requests left localhost: {sorted(outside)}"
     assert len(page.frames) >= 2  # the page and the map's frame
     for frame in page.frames:
@@ -113,8 +114,8 @@ def point_on(target: Locator) -> dict[str, float]:
         return {covered: [...covers].sort()};
     }""")
     assert "covered" not in found, (
-        f"no point of the shape can be pointed at, so a reader cannot hover or click it; "
-        f"the pointer hits {found.get('covered')}")
+        f"no point of the shape can be pointed at, so a reader cannot hover or click it; the pointer hits {found.get('covered')}"
+    )
     return found
 
 
@@ -141,8 +142,7 @@ def assert_panel_shows_its_story(page: Page, jurisdiction_id: str) -> None:
     hrefs = panel_links(story)
     assert len(hrefs) >= len(events)
     assert [h for h in hrefs if not re.match(r"https?://", h)] == []
-    assert all(h.startswith("#") for h in story.locator(HEADING_ANCHOR).evaluate_all(
-        "links => links.map(a => a.getAttribute('href'))"))
+    assert all(h.startswith("#") for h in story.locator(HEADING_ANCHOR).evaluate_all("links => links.map(a => a.getAttribute('href'))"))
     expect(story.locator("img, script, iframe, object, embed")).to_have_count(0)
     expect(story.locator("svg")).to_have_count(story.locator(f"{HEADING_ANCHOR} svg").count())
 
@@ -185,7 +185,7 @@ def test_markup_in_the_records_is_shown_as_text(page: Page, hostile_server):
     assert "<script>window.__pwned='summary';alert('summary')</script>" in text
     assert "<img src=x onerror=\"window.__pwned='county';alert('county')\">Cook &amp; County &lt;b&gt;" in text
     assert "![x](x) [click me](javascript:alert('md')) **not bold**" in text  # not read as markdown
-    assert NAMES["il-chicago"].startswith("=HYPERLINK(\"http://x\",\"y\") <img src=x onerror=")
+    assert NAMES["il-chicago"].startswith('=HYPERLINK("http://x","y") <img src=x onerror=')
     assert NAMES["il-chicago"] in text
     expect(chicago.locator("strong", has_text="not bold")).to_have_count(0)
     expect(chicago.get_by_role("link", name="click me")).to_have_count(0)

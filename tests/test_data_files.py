@@ -74,6 +74,7 @@ def test_dates_fall_inside_the_documented_range(shipped):
 def test_seed_article_facts_are_recorded(shipped):
     """Every dated fact of the two seed articles (see records/README.md, 'Seed articles')."""
     events = shipped.events
+
     def has(day: str, kind: str, jurisdiction: str) -> bool:
         on_day = events[(events["date"] == date.fromisoformat(day)) & (events["kind"] == kind)]
         return any(jurisdiction in ids for ids in on_day["jurisdiction_ids"])
@@ -136,8 +137,7 @@ def test_boundaries_are_the_2017_census_set(boundaries):
 
 
 def test_the_geodata_build_reproduces_the_committed_files(tmp_path):
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_geodata.py"), "--out", str(tmp_path)], check=True,
-                   capture_output=True)
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_geodata.py"), "--out", str(tmp_path)], check=True, capture_output=True)
     listed = (GEODATA / "SHA256SUMS").read_text().splitlines()
     assert (tmp_path / "geodata" / "SHA256SUMS").read_text().splitlines() == listed
     for line in listed:

@@ -147,8 +147,9 @@ def test_panel_of_every_hostile_place_is_inert_and_shows_the_text_as_typed(data)
 
 def test_literal_markup_and_entities_stay_text(data):
     current = status.as_of(data.changes, data.mapped_ids, date(2017, 12, 31))
-    text = Parsed(story.panel_html(data.records, data.sources_by_event, current, "ca-los-angeles-county",
-                                   date(2017, 12, 31), data.names)).text
+    text = Parsed(
+        story.panel_html(data.records, data.sources_by_event, current, "ca-los-angeles-county", date(2017, 12, 31), data.names)
+    ).text
     assert "&lt;b&gt;not bold&lt;/b&gt; &amp; &quot;quoted&quot; &#x3C;script&#x3E;" in text  # not decoded
     assert "$x^2$ :red[red] :smile:" in text
     assert "<script>window.__pwned='summary';alert('summary')</script>" in text

@@ -140,8 +140,9 @@ async def step_until(viewer: Viewer, deadline: float) -> None:
             kind = await (click_city(viewer, rng) if kind == "click" else scrub(viewer))
             await restyled_after(viewer.frame, before)
         except Exception as error:  # every failure is reported, whatever raised it
-            viewer.failures.append(f"viewer {viewer.index}, step {number} ({kind}): {type(error).__name__}: "
-                                   f"{str(error).splitlines()[0] if str(error) else ''}")
+            viewer.failures.append(
+                f"viewer {viewer.index}, step {number} ({kind}): {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+            )
             continue
         viewer.steps.append((kind, time.perf_counter() - started))
         if await viewer.page.locator('[data-testid="stException"]').count():
@@ -191,22 +192,27 @@ def write_report(figures: dict[str, str]) -> None:
             rows = [line for line in old[start:] if line.startswith("| ")]
     rows = (rows + ["| " + " | ".join(figures.values()) + " |"])[-10:]
     REPORT.parent.mkdir(exist_ok=True)
-    REPORT.write_text("\n".join([
-        "# Load test: many viewers at once",
-        "",
-        f"Written by `tests/test_load.py` (`make load-test`): {VIEWERS} Chromium pages (one browser, one context "
-        f"each) open the app on the shipped records, then for {STEPPING_SECONDS} s each scrubs the day slider with "
-        f"the keyboard and, every {CLICK_EVERY}th step, clicks a city. A step is the time from the key press or "
-        "click until the map has been restyled (a click also waits for the place's panel). The server's memory "
-        "is the resident set of the `streamlit` process and its children, sampled every second; its CPU is "
-        "the CPU time it used over the run, divided by the run's length. Figures depend on the machine and on "
-        "whatever else it was running: the load average at the start says how busy it already was. Every run "
-        "of the test adds a row; the last ten are kept.",
-        "",
-        *head,
-        *rows,
-        "",
-    ]), encoding="utf-8")
+    REPORT.write_text(
+        "\n".join(
+            [
+                "# Load test: many viewers at once",
+                "",
+                f"Written by `tests/test_load.py` (`make load-test`): {VIEWERS} Chromium pages (one browser, one context "
+                f"each) open the app on the shipped records, then for {STEPPING_SECONDS} s each scrubs the day slider with "
+                f"the keyboard and, every {CLICK_EVERY}th step, clicks a city. A step is the time from the key press or "
+                "click until the map has been restyled (a click also waits for the place's panel). The server's memory "
+                "is the resident set of the `streamlit` process and its children, sampled every second; its CPU is "
+                "the CPU time it used over the run, divided by the run's length. Figures depend on the machine and on "
+                "whatever else it was running: the load average at the start says how busy it already was. Every run "
+                "of the test adds a row; the last ten are kept.",
+                "",
+                *head,
+                *rows,
+                "",
+            ]
+        ),
+        encoding="utf-8",
+    )
 
 
 def test_ten_viewers_scrub_and_click_for_a_minute(tmp_path):

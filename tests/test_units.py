@@ -19,11 +19,16 @@ def test_topology_decodes_delta_arcs_and_reversed_arcs():
         "transform": {"scale": [1, 1], "translate": [10, 20]},
         # A square split by one shared arc (1): walked forward by one polygon, backward (~1) by the other.
         "arcs": [[[0, 0], [0, 2], [2, 0]], [[2, 2], [0, -2]], [[2, 0], [-2, 0]], [[2, 2], [2, 0], [0, -2], [-2, 0]]],
-        "objects": {"shapes": {"type": "GeometryCollection", "geometries": [
-            {"type": "Polygon", "id": "A", "properties": {"name": "a"}, "arcs": [[0, 1, 2]]},
-            {"type": "Polygon", "id": "B", "arcs": [[3, ~1]]},
-            {"type": None, "id": "C"},
-        ]}},
+        "objects": {
+            "shapes": {
+                "type": "GeometryCollection",
+                "geometries": [
+                    {"type": "Polygon", "id": "A", "properties": {"name": "a"}, "arcs": [[0, 1, 2]]},
+                    {"type": "Polygon", "id": "B", "arcs": [[3, ~1]]},
+                    {"type": None, "id": "C"},
+                ],
+            }
+        },
     }
     a, b = topology.features(topo, "shapes")
     assert a["id"] == "A" and a["properties"] == {"name": "a"}
@@ -35,8 +40,10 @@ def test_topology_decodes_delta_arcs_and_reversed_arcs():
 
 def test_topology_closes_open_rings_and_drops_slivers():
     # No transform: positions are absolute. Arc 0 stops short of its start; arc 1 is a three-point sliver.
-    topo = {"arcs": [[[0, 0], [1, 0], [1, 1]], [[5, 5], [6, 5], [5, 5]]],
-            "objects": {"o": {"geometries": [{"type": "MultiPolygon", "id": "X", "arcs": [[[0]], [[1]]]}]}}}
+    topo = {
+        "arcs": [[[0, 0], [1, 0], [1, 1]], [[5, 5], [6, 5], [5, 5]]],
+        "objects": {"o": {"geometries": [{"type": "MultiPolygon", "id": "X", "arcs": [[[0]], [[1]]]}]}},
+    }
     (feature,) = topology.features(topo, "o")
     assert feature["geometry"]["coordinates"] == [[[[0, 0], [1, 0], [1, 1], [0, 0]]]]
 
@@ -44,12 +51,17 @@ def test_topology_closes_open_rings_and_drops_slivers():
 # --- maps
 
 DRAWN = pd.DataFrame(
-    [("il-chicago", "Chicago, IL", "cities", "1714000"), ("ny-new-york", "New York City, NY", "counties", "36061"),
-     ("ny-new-york", "New York City, NY", "counties", "36047")],
+    [
+        ("il-chicago", "Chicago, IL", "cities", "1714000"),
+        ("ny-new-york", "New York City, NY", "counties", "36061"),
+        ("ny-new-york", "New York City, NY", "counties", "36047"),
+    ],
     columns=["jurisdiction_id", "name", "layer", "geoid"],
 )
-CURRENT = pd.DataFrame({"sanctuary": ["none_known", "limits_cooperation"], "pressure": ["warned", "warned"],
-                        "lawsuit": ["plaintiff", "none"]}, index=pd.Index(["il-chicago", "ny-new-york"]))
+CURRENT = pd.DataFrame(
+    {"sanctuary": ["none_known", "limits_cooperation"], "pressure": ["warned", "warned"], "lawsuit": ["plaintiff", "none"]},
+    index=pd.Index(["il-chicago", "ny-new-york"]),
+)
 
 
 def test_restyle_payload_sends_an_index_per_shape_and_no_geometry():
@@ -166,7 +178,7 @@ def test_next_day_stops_at_the_last_day():
 
 def test_events_csv_neutralises_formulas(records_dir):
     loaded = records.load(records_dir)
-    events = loaded.events.assign(summary="=HYPERLINK(\"http://evil\",\"click\")")
+    events = loaded.events.assign(summary='=HYPERLINK("http://evil","click")')
     text = view.events_csv(events, loaded.sources).decode()
     assert "'=HYPERLINK" in text
     assert "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
@@ -176,13 +188,29 @@ def test_events_csv_neutralises_formulas(records_dir):
 
 
 def test_timeline_escapes_text_and_links_only_web_urls():
-    events = pd.DataFrame([{"event_id": "e1", "date": date(2017, 5, 1), "kind": "statement", "jurisdiction_ids": ("x",),
-                            "summary": "<script>alert(1)</script> & <b>bold</b>"}])
-    sources = pd.DataFrame([
-        {"event_id": "e1", "outlet": "<img src=x onerror=alert(1)>", "title": "T", "published": date(2017, 5, 1),
-         "url": "https://example.org/a?b=1&c=2"},
-        {"event_id": "e1", "outlet": "O", "title": "Bad", "published": None, "url": "javascript:alert(1)"},
-    ])
+    events = pd.DataFrame(
+        [
+            {
+                "event_id": "e1",
+                "date": date(2017, 5, 1),
+                "kind": "statement",
+                "jurisdiction_ids": ("x",),
+                "summary": "<script>alert(1)</script> & <b>bold</b>",
+            }
+        ]
+    )
+    sources = pd.DataFrame(
+        [
+            {
+                "event_id": "e1",
+                "outlet": "<img src=x onerror=alert(1)>",
+                "title": "T",
+                "published": date(2017, 5, 1),
+                "url": "https://example.org/a?b=1&c=2",
+            },
+            {"event_id": "e1", "outlet": "O", "title": "Bad", "published": None, "url": "javascript:alert(1)"},
+        ]
+    )
     out = story.timeline_html(events, {"e1": sources}, date(2017, 4, 1), {"x": "X"})
     assert "<script>" not in out and "<img" not in out and "<b>" not in out
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in out

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sanctuarymap import chart, geodata, records, status
+from sanctuarymap import chart, geodata, maps, payload, records, status
 
 # The span the slider replays; earlier events only set where each jurisdiction starts.
 FIRST_DAY = date(2017, 1, 1)
@@ -49,6 +49,17 @@ class Dataset:
         mapped = self.records.jurisdictions[self.records.jurisdictions["kind"] != "nation"]
         names = {j.jurisdiction_id: geodata.display_name(j.name, j.kind, j.state) for j in mapped.itertuples()}
         return dict(sorted(names.items(), key=lambda item: item[1]))
+
+    @cached_property
+    def all_names(self) -> dict[str, str]:
+        """Display name of every jurisdiction, the nation's too (national events name it)."""
+        return {j.jurisdiction_id: geodata.display_name(j.name, j.kind, j.state) for j in self.records.jurisdictions.itertuples()}
+
+    @cached_property
+    def changes_body(self) -> bytes:
+        """The changes payload the page replays from, as the JSON bytes served to it."""
+        built = payload.build(self.changes, self.records.events, self.drawn, self.all_names, self.first_day, self.last_day, maps.PALETTES)
+        return payload.encode(built)
 
     @cached_property
     def event_days(self) -> list[date]:

@@ -122,25 +122,17 @@ STYLE = """<style>
 .sm-sources { font-size: 0.78rem; margin: 0.15rem 0 0 0; padding-left: 1rem; }
 .sm-status { border-collapse: collapse; margin-bottom: 0.6rem; font-size: 0.9rem; }
 .sm-status td { padding: 0.15rem 0.6rem 0.15rem 0; }
-.sm-legend { display: flex; flex-wrap: wrap; gap: 0.35rem 1rem; font-size: 0.85rem; margin-top: 0.3rem; }
-.sm-swatch { display: inline-block; width: 0.9rem; height: 0.9rem; border: 1px solid #555;
-             vertical-align: -0.12rem; margin-right: 0.3rem; }
 .sm-panel-title { margin: 0 0 0.2rem 0; }
 .sm-timeline-box { max-height: 26rem; overflow-y: auto; }
+/* The map, its legend and its timeline fit in the first screenful of a 1366x768 laptop. */
+[data-testid="stMainBlockContainer"] { padding-top: 2.2rem; }
+h1 { font-size: 1.9rem !important; padding: 0 0 0.1rem 0 !important; }
 </style>"""
 
 
 def problems_table(problems: list[records.Problem]) -> pd.DataFrame:
     """Problems as rows a reader can scan: file, row, column, expected, found."""
     return pd.DataFrame([vars(p) for p in problems], columns=["file", "row", "column", "expected", "found"])
-
-
-def legend_html(entries: list[tuple[str, str]], title: str) -> str:
-    items = "".join(
-        f'<span class="sm-legend-item"><span class="sm-swatch" style="background:{html.escape(colour)}"></span>{html.escape(label)}</span>'
-        for colour, label in entries
-    )
-    return f'<div class="sm-legend" data-legend="{html.escape(title)}"><strong>{html.escape(title)}:</strong>{items}</div>'
 
 
 def panel_html(

@@ -98,7 +98,9 @@ def _json_for_script(value) -> str:
 
 
 class _Start(MacroElement):
-    _template = Template("{% macro script(this, kwargs) %}SanctuaryMap.start({{ this._parent.get_name() }}, {{ this.config_json }});{% endmacro %}")
+    _template = Template(
+        "{% macro script(this, kwargs) %}SanctuaryMap.start({{ this._parent.get_name() }}, {{ this.config_json }});{% endmacro %}"
+    )
 
     def __init__(self, config: dict):
         super().__init__()

@@ -43,7 +43,7 @@ class ChangesPayload(TypedDict):
     kinds: list[str]  # event kind labels; a kind index points into this list
     dimensions: list[DimensionChanges]
     # Per day with events: [day, number of events, [[kind index, [place index, ...]], ...]],
-    # days ascending, at most CAPTION_EVENTS events listed.
+    # days ascending, at most CAPTION_EVENTS events listed, those that change a colour first.
     events: list[list]
 
 
@@ -93,9 +93,11 @@ def build(
     days = []
     in_span = events[(events["date"] >= first) & (events["date"] <= last)]
     for day, group in in_span.groupby("date", sort=True):
+        # Events that move a colour come first in the caption, then statements and federal actions.
+        ordered = group.sort_values("kind", key=lambda kinds: kinds.map(lambda k: status.RULES.get(k) is None), kind="stable")
         listed = [
             [kind_index[kind], [place_index[j] for j in ids if j in place_index]]
-            for kind, ids in zip(group["kind"][:CAPTION_EVENTS], group["jurisdiction_ids"][:CAPTION_EVENTS])
+            for kind, ids in zip(ordered["kind"][:CAPTION_EVENTS], ordered["jurisdiction_ids"][:CAPTION_EVENTS])
         ]
         days.append([(day - first).days, len(group), listed])
     shapes = [[f"{layer}:{geoid}", place_index[j]] for layer, geoid, j in zip(drawn["layer"], drawn["geoid"], drawn["jurisdiction_id"])]

@@ -410,6 +410,8 @@
       }
     }
     endPulses(now);
+    // The outline fades by itself (CSS); its class goes once it has, even if the replay stopped meanwhile.
+    if (marked) setTimeout(function () { endPulses(performance.now()); }, PULSE_MS + 20);
     state.painted = {dimension: dimension, categories: categories, day: day};
     state.day = day;
     var box = state.map.getContainer();

@@ -46,6 +46,15 @@ def day_label(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def when_label(day: date, precision: str = "day") -> str:
+    """An event's date with only as much as is known: never the day it was counted from as if it were known."""
+    if precision == "year":
+        return f"{day:%Y}, day not known"
+    if precision == "month":
+        return f"{day:%B %Y}, day not known"
+    return day_label(day)
+
+
 def status_rows(current: pd.DataFrame, jurisdiction_id: str) -> list[tuple[str, str]]:
     """(dimension label, category label) for one jurisdiction on the chosen day."""
     row = current.loc[jurisdiction_id]
@@ -76,7 +85,7 @@ def timeline_html(events: pd.DataFrame, by_event: dict[str, pd.DataFrame], day: 
             concerns = f'<div class="sm-concerns">Concerns: {shown}{more}</div>'
         items.append(
             f'<li class="sm-event{" sm-upcoming" if upcoming else ""}" data-event="{html.escape(event.event_id)}">'
-            f'<div class="sm-when">{html.escape(day_label(event.date))}'
+            f'<div class="sm-when">{html.escape(when_label(event.date, event.date_precision))}'
             f" · {_text(KIND_LABELS.get(event.kind, event.kind))}"
             f"{' · <em>still to come</em>' if upcoming else ''}</div>"
             f'<div class="sm-summary">{_text(event.summary)}</div>{concerns}'

@@ -59,9 +59,11 @@ def test_no_two_events_are_the_same(shipped):
     assert duplicated.empty, duplicated[["event_id", "date", "kind"]].to_string()
 
 
-def test_event_ids_start_with_their_date(shipped):
-    mismatched = shipped.events[[not e.startswith(d.isoformat()) for e, d in zip(shipped.events["event_id"], shipped.events["date"])]]
-    assert mismatched.empty, mismatched[["event_id", "date"]].to_string()
+def test_event_ids_start_with_their_date_as_written(shipped):
+    events = shipped.events
+    written = [records.written_date(d, p) for d, p in zip(events["date"], events["date_precision"])]
+    mismatched = events[[not (e == w or e.startswith(w + "-")) for e, w in zip(events["event_id"], written)]]
+    assert mismatched.empty, mismatched[["event_id", "date", "date_precision"]].to_string()
 
 
 def test_dates_fall_inside_the_documented_range(shipped):

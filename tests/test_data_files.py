@@ -183,3 +183,27 @@ def test_the_whole_dataset_loads_and_counts_every_day():
     assert set(data.views.index) == set(data.drawn["jurisdiction_id"])
     assert isinstance(data.boundaries.counties, gpd.GeoDataFrame)
     assert data.boundaries.cities.geometry.map(lambda g: isinstance(g, Point)).all()
+
+
+ICE_NAMED = ROOT / "tests" / "data" / "ice-ddor-2017-named.csv"
+
+
+def test_every_place_ices_reports_named_is_on_the_map_or_knowingly_left_out(shipped, boundaries):
+    named = pd.read_csv(ICE_NAMED, dtype=str, keep_default_na=False)
+    drawn = set(shipped.jurisdictions["jurisdiction_id"]) - {
+        p.found.split("'")[1] for p in records.check_geometry(shipped, boundaries.shape_keys()) if "'" in p.found
+    }
+    on_record = named[named["jurisdiction_id"] != ""]
+    assert sorted(set(on_record["jurisdiction_id"]) - drawn) == []
+    readme = (RECORDS / "README.md").read_text(encoding="utf-8")
+    left_out = sorted({n for n in named.loc[named["jurisdiction_id"] == "", "name_as_given"] if n not in readme})
+    assert left_out == [], "named by ICE, not on record, and not explained in records/README.md"
+
+
+def test_each_report_names_on_its_release_day_every_place_listed_from_it(shipped):
+    named = pd.read_csv(ICE_NAMED, dtype=str, keep_default_na=False)
+    reports = shipped.event_jurisdictions[shipped.event_jurisdictions["kind"] == "federal_report_named"]
+    on_day = {(d.isoformat(), j) for d, j in zip(reports["date"], reports["jurisdiction_id"])}
+    listed = named[named["jurisdiction_id"] != ""]
+    unnamed = sorted({(d, j) for d, j in zip(listed["release_date"], listed["jurisdiction_id"]) if (d, j) not in on_day})
+    assert unnamed == []

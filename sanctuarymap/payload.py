@@ -42,8 +42,10 @@ class ChangesPayload(TypedDict):
     shapes: list[list]  # [shape key "layer:GEOID", place index]: the shapes the page colours
     kinds: list[str]  # event kind labels; a kind index points into this list
     dimensions: list[DimensionChanges]
-    # Per day with events: [day, number of events, [[kind index, [place index, ...]], ...]],
-    # days ascending, at most CAPTION_EVENTS events listed, those that change a colour first.
+    # Per day with events: [day, number of events, [[kind index, [place index, ...]], ...]], days
+    # ascending, at most CAPTION_EVENTS events listed, those that change a colour first. An event whose
+    # date is known only to the month or the year (it counts from that period's last day) has a third
+    # element, "month" or "year".
     events: list[list]
 
 
@@ -95,9 +97,12 @@ def build(
     for day, group in in_span.groupby("date", sort=True):
         # Events that move a colour come first in the caption, then statements and federal actions.
         ordered = group.sort_values("kind", key=lambda kinds: kinds.map(lambda k: status.RULES.get(k) is None), kind="stable")
+        precisions = ordered["date_precision"] if "date_precision" in ordered else ["day"] * len(ordered)
         listed = [
-            [kind_index[kind], [place_index[j] for j in ids if j in place_index]]
-            for kind, ids in zip(ordered["kind"][:CAPTION_EVENTS], ordered["jurisdiction_ids"][:CAPTION_EVENTS])
+            [kind_index[kind], [place_index[j] for j in ids if j in place_index]] + ([] if precision == "day" else [precision])
+            for kind, ids, precision in zip(
+                ordered["kind"][:CAPTION_EVENTS], ordered["jurisdiction_ids"][:CAPTION_EVENTS], list(precisions)[:CAPTION_EVENTS]
+            )
         ]
         days.append([(day - first).days, len(group), listed])
     shapes = [[f"{layer}:{geoid}", place_index[j]] for layer, geoid, j in zip(drawn["layer"], drawn["geoid"], drawn["jurisdiction_id"])]

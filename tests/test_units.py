@@ -146,6 +146,14 @@ def test_payload_names_at_most_a_few_events_a_day_and_counts_the_rest():
     assert built["events"][1] == [120, 1, [[built["kinds"].index("Statement"), [2, 0]]]]
 
 
+def test_payload_says_which_events_are_known_only_to_the_month_or_year():
+    events = _events((date(2017, 3, 31), "federal_report_named", ["il-chicago"]), (date(2017, 3, 31), "statement", ["us"]))
+    events["date_precision"] = ["month", "day"]
+    built = _payload(events)
+    named, statement = built["kinds"].index("Named in federal report"), built["kinds"].index("Statement")
+    assert built["events"] == [[89, 2, [[named, [0], "month"], [statement, [2]]]]]
+
+
 def test_payload_is_published_once_under_its_content_hash(tmp_path):
     body = payload.encode(_payload(_events((date(2017, 4, 21), "doj_warning_letter", ["il-chicago"]))))
     name = payload.publish(body, tmp_path / "generated")

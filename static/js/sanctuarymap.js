@@ -148,7 +148,8 @@
     if (!entry) return label + " · no event recorded";
     var parts = entry[2].map(function (event) {
       var who = placeNames(payload, event[1]);
-      return (who ? who + ": " : "") + payload.kinds[event[0]];
+      var known = event[2] === "month" ? " (day not known)" : event[2] === "year" ? " (only the year known)" : "";
+      return (who ? who + ": " : "") + payload.kinds[event[0]] + known;
     });
     var more = entry[1] - entry[2].length;
     if (more > 0) parts.push("and " + more + " more event" + (more > 1 ? "s" : ""));

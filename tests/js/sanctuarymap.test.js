@@ -86,6 +86,14 @@ test("the caption names the day's events, and how many more there were", () => {
   assert.equal(sm.captionText(PAYLOAD, 100), "11 Apr 2017 · no event recorded");
 });
 
+test("the caption says when an event's day is not known", () => {
+  const payload = {...PAYLOAD, events: [[89, 2, [[2, [1], "month"], [0, [2], "year"]]]]};
+  assert.equal(
+    sm.captionText(payload, 89),
+    "31 Mar 2017 · Chicago, IL: DOJ warning letter (day not known) · United States: Statement (only the year known)"
+  );
+});
+
 test("the caption is text: markup in a name stays as typed", () => {
   const payload = {...PAYLOAD, events: [[5, 1, [[0, [3]]]]]};
   assert.equal(sm.captionText(payload, 5), "6 Jan 2017 · <img src=x>: Statement");

@@ -76,10 +76,11 @@ with panel_column:
     st.markdown(story.recent_html(story.recent_events(data.records, day), data.sources_by_event, day, names), unsafe_allow_html=True)
 
 st.markdown(f"##### How many places stood where, by {status.DIMENSIONS[colour].label.lower()}")
-st.vega_lite_chart(chart.category_counts(data.chart_areas[colour], colour, day), width="stretch")
+st.vega_lite_chart(chart.category_counts(data.chart_areas[colour], colour, day, data.first_day, data.last_day), width="stretch")
 st.caption(f"{len(data.mapped_ids)} jurisdictions and {len(data.records.events)} events on record.")
 
-with st.expander("About this map: sources, rules, how to add a record"):
+# Drawn only when asked for: with thousands of places its tables would hold up the map's first paint.
+if st.toggle("About this map: sources, rules, how to add a record", key="about"):
     st.markdown(story.about_markdown(data), unsafe_allow_html=False)
 
 st.query_params.from_dict(view.to_query(view.View(day, colour, selected)))

@@ -72,9 +72,9 @@ class Dataset:
         return {event_id: group for event_id, group in self.records.sources.groupby("event_id")}
 
     @cached_property
-    def chart_areas(self) -> dict[str, list[dict]]:
+    def chart_areas(self) -> dict[str, pd.DataFrame]:
         """The chart's rows for each dimension: the same on every day, so built once."""
-        return {key: chart.areas(self.counts, key) for key in status.DIMENSIONS}
+        return {key: chart.areas(self.counts, key, self.first_day) for key in status.DIMENSIONS}
 
 
 def load(records_dir: Path, geodata_dir: Path, *, freeze: bool = False) -> Dataset:

@@ -142,6 +142,8 @@ def test_download_is_offered_for_the_selection(at):
 
 
 def test_about_page_explains_rules_and_sources(at):
+    assert "How a place's status is derived" not in markdown_text(at)  # drawn only when asked for
+    at.toggle(key="about").set_value(True).run()
     text = markdown_text(at)
     assert "How a place's status is derived" in text
     assert "`doj_warning_letter`" in text and "us-atlas" in text

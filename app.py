@@ -73,7 +73,8 @@ with panel_column:
     else:
         st.info("Click a city, county or state on the map, or use **Find a place**, to read its story.")
     st.markdown(f"#### On {story.day_label(day)}")
-    st.markdown(story.recent_html(story.recent_events(data.records, day), data.sources_by_event, day, names), unsafe_allow_html=True)
+    recent = story.recent_events(data.records, day)
+    st.markdown(story.recent_html(recent, data.sources_by_event, day, names, story.count_on(data.records, day)), unsafe_allow_html=True)
 
 st.markdown(f"##### How many places stood where, by {status.DIMENSIONS[colour].label.lower()}")
 st.vega_lite_chart(chart.category_counts(data.chart_areas[colour], colour, day, data.first_day, data.last_day), width="stretch")

@@ -766,9 +766,8 @@ def main(argv: list[str] | None = None) -> int:
     def log(message: str) -> None:
         print(f"[{time.monotonic() - began:6.1f} s] {message}", flush=True)
 
-    from playwright.sync_api import sync_playwright
-
     import synthetic
+    from playwright.sync_api import sync_playwright
 
     result: dict = {"when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "mode": "quick" if args.quick else "full", "plan": plan}
     result["load_before"] = [round(x, 2) for x in os.getloadavg()]

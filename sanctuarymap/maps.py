@@ -9,6 +9,7 @@ knows, the colouring and the selection.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from datetime import date
@@ -54,8 +55,13 @@ def legend(dimension_key: str) -> list[tuple[str, str]]:
 
 def _versioned(url: str) -> str:
     # A browser may keep a static file it was not told to revalidate; a new file gets a new address.
-    digest = hashlib.sha256((STATIC / url.removeprefix("/app/static/")).read_bytes()).hexdigest()[:12]
-    return f"{url}?v={digest}"
+    path = STATIC / url.removeprefix("/app/static/")
+    return f"{url}?v={_digest(path, path.stat().st_mtime_ns)}"
+
+
+@functools.lru_cache(maxsize=16)
+def _digest(path: Path, mtime_ns: int) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
 def base_map(changes_url: str, boundaries_url: str = BOUNDARIES_URL) -> folium.Map:

@@ -112,12 +112,18 @@ def sources_html(sources: pd.DataFrame | None) -> str:
     return '<ul class="sm-sources">' + "".join(parts) + "</ul>"
 
 
-def recent_events(recs: records.Records, day: date, count: int = 6) -> pd.DataFrame:
-    """The events of ``day`` and the last few before it, newest first."""
+def recent_events(recs: records.Records, day: date, count: int = 6, most: int = 10) -> pd.DataFrame:
+    """The events of ``day`` and the last few before it, newest first: ``count`` of them, more if the
+    day itself has more, but never above ``most`` (``recent_html`` says how many of the day's are left out)."""
     events = recs.events  # sorted by date and event id when loaded
     past = events[events["date"] <= day].iloc[::-1]
     today = int((past["date"] == day).sum())
-    return past.head(max(count, today))
+    return past.head(min(max(count, today), most))
+
+
+def count_on(recs: records.Records, day: date) -> int:
+    """How many events happened on ``day``."""
+    return int((recs.events["date"] == day).sum())
 
 
 STYLE = """<style>
@@ -164,11 +170,15 @@ def panel_html(
     )
 
 
-def recent_html(events: pd.DataFrame, by_event: dict[str, pd.DataFrame], day: date, names: dict[str, str]) -> str:
+def recent_html(events: pd.DataFrame, by_event: dict[str, pd.DataFrame], day: date, names: dict[str, str], on_the_day: int = 0) -> str:
+    """``recent_events`` as a list; ``on_the_day`` (``count_on``) above those listed for ``day`` is said in a line."""
     if events.empty:
         return '<p class="sm-empty">Nothing recorded yet.</p>'
-    body = timeline_html(events, by_event, day, names)
-    return body.replace('class="sm-timeline"', 'class="sm-timeline sm-recent"', 1)
+    body = timeline_html(events, by_event, day, names).replace('class="sm-timeline"', 'class="sm-timeline sm-recent"', 1)
+    left_out = on_the_day - int((events["date"] == day).sum())
+    if left_out > 0:
+        body += f'<p class="sm-more">… and {left_out} more event{"s" if left_out > 1 else ""} on {html.escape(day_label(day))}.</p>'
+    return body
 
 
 # The federal government's own lists and letters: each names places, and the About page counts them.

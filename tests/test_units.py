@@ -282,6 +282,16 @@ def test_recent_events_include_the_day_and_national_events(records_dir):
     assert list(recent["event_id"]) == ["2017-04-21-letter", "2017-01-25-order"]
 
 
+def test_a_crowded_day_lists_a_few_events_and_counts_the_rest(records_dir):
+    loaded = records.load(records_dir)
+    crowded = pd.concat([loaded.events] + [loaded.events.iloc[[-1]].assign(event_id=f"2017-08-07-x{i}") for i in range(12)])
+    crowded = records.Records(jurisdictions=loaded.jurisdictions, events=crowded.reset_index(drop=True), sources=loaded.sources)
+    recent = story.recent_events(crowded, date(2017, 8, 7))
+    assert len(recent) == 10 and (recent["date"] == date(2017, 8, 7)).all()
+    text = story.recent_html(recent, {}, date(2017, 8, 7), {}, story.count_on(crowded, date(2017, 8, 7)))
+    assert text.endswith('<p class="sm-more">… and 3 more events on 7 August 2017.</p>')
+
+
 def test_settle_starts_from_the_url_then_applies_each_page_report_once():
     session: dict = {}
     first, last = date(2017, 1, 1), date(2017, 12, 31)

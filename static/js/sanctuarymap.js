@@ -33,7 +33,8 @@
   var DEFAULT_SPEED = "15";
   var SETTLE_MS = 250; // a day held this long without another is the one the server hears
   var EVENT_HOLD_MS = 1200; // "events only" rests this long on each event day
-  var PULSE_MS = 1200; // how long a place that changed colour is outlined while playing
+  var PULSE_MS = 1200; // how long a place that changed colour is outlined while playing...
+  var MARK_MS = 400; // ...or, at 15 days/s and more, held outlined without animation: cheaper to draw
 
   // ---------------------------------------------------------------------------------------------
   // Days: an index counted from the payload's first day (0 = 1 January 2017), calendar days in UTC.
@@ -362,22 +363,29 @@
     if (selected) entry.layer.bringToFront();
   }
 
-  function pulse(entry, now) {
+  // Outline a place whose colour just changed: an animated pulse at slow speeds; at 15 days/s and
+  // more a plain outline for a moment, since hundreds of animated paths at once would slow the replay.
+  function pulse(entry, now, fast) {
     var path = entry.layer.getElement && entry.layer.getElement();
     if (!path) return;
-    if (path.classList.contains("sm-pulse")) {
-      path.classList.remove("sm-pulse");
+    var name = fast ? "sm-mark" : "sm-pulse";
+    if (path.classList.contains(name)) {
+      if (fast) {
+        state.pulsing.set(entry, now + MARK_MS);
+        return;
+      }
+      path.classList.remove(name);
       path.getBoundingClientRect(); // restart the animation
     }
-    path.classList.add("sm-pulse");
-    state.pulsing.set(entry, now + PULSE_MS);
+    path.classList.add(name);
+    state.pulsing.set(entry, now + (fast ? MARK_MS : PULSE_MS));
   }
 
   function endPulses(now) {
     state.pulsing.forEach(function (until, entry) {
       if (until > now) return;
       var path = entry.layer.getElement && entry.layer.getElement();
-      if (path) path.classList.remove("sm-pulse");
+      if (path) path.classList.remove("sm-pulse", "sm-mark");
       state.pulsing.delete(entry);
     });
   }
@@ -392,28 +400,36 @@
     var previous = state.painted && state.painted.dimension === dimension ? state.painted.categories : null;
     var now = performance.now();
     var marked = 0;
-    for (var i = 0; i < state.entries.length; i++) {
-      var entry = state.entries[i];
-      var category = categories[entry.place];
-      var selected = entry.id === view.selected;
-      var look = dimension.key + "|" + category + "|" + selected;
-      // A day changes few places: touching only those keeps a replay of thousands of shapes smooth.
-      if (entry.look !== look) {
-        entry.look = look;
-        entry.label = dimension.label + ": " + dimension.labels[category];
-        restyle(entry, dimension.colours[category], selected);
-        var path = entry.layer.getElement && entry.layer.getElement();
-        if (path) path.setAttribute("data-category", dimension.labels[category]);
-      }
-      if (marking && previous && previous[entry.place] !== category) {
-        pulse(entry, now);
-        marked += 1;
+    var fast = marking && (speed().daysPerSecond || 0) >= 15;
+    var same = previous && state.painted.selected === view.selected;
+    // A day changes few places: when only the day moved, touch only the places whose category did,
+    // which keeps a replay of thousands of shapes smooth; otherwise (colouring, selection) every one.
+    for (var place = 0; place < categories.length; place++) {
+      var category = categories[place];
+      if (same && previous[place] === category) continue;
+      var entries = state.byPlace[place];
+      if (!entries) continue;
+      for (var i = 0; i < entries.length; i++) {
+        var entry = entries[i];
+        var selected = entry.id === view.selected;
+        var look = dimension.key + "|" + category + "|" + selected;
+        if (entry.look !== look) {
+          entry.look = look;
+          entry.label = dimension.label + ": " + dimension.labels[category];
+          restyle(entry, dimension.colours[category], selected);
+          var path = entry.layer.getElement && entry.layer.getElement();
+          if (path) path.setAttribute("data-category", dimension.labels[category]);
+        }
+        if (marking && previous && previous[place] !== category) {
+          pulse(entry, now, fast);
+          marked += 1;
+        }
       }
     }
     endPulses(now);
     // The outline fades by itself (CSS); its class goes once it has, even if the replay stopped meanwhile.
-    if (marked) setTimeout(function () { endPulses(performance.now()); }, PULSE_MS + 20);
-    state.painted = {dimension: dimension, categories: categories, day: day};
+    if (marked) setTimeout(function () { endPulses(performance.now()); }, (fast ? MARK_MS : PULSE_MS) + 20);
+    state.painted = {dimension: dimension, categories: categories, day: day, selected: view.selected};
     state.day = day;
     var box = state.map.getContainer();
     box.setAttribute("data-day", isoDay(day, data.first_day));

@@ -128,7 +128,8 @@ SETTLED_JS = """
   const b = window.__bench;
   if (b.settleDone != null) return b.settleDone - b.sentAt;
   const state = document.querySelector('[data-test-script-state]');
-  const done = b.sentAt != null && location.search.includes('day=' + day) && state && state.getAttribute('data-test-script-state') === 'notRunning'
+  const idle = state && state.getAttribute('data-test-script-state') === 'notRunning';
+  const done = b.sentAt != null && location.search.includes('day=' + day) && idle
     && [...document.querySelectorAll('h4')].some(h => h.textContent.trim() === heading)
     && document.querySelector('[data-testid="stVegaLiteChart"]');
   if (done && b.settleHit == null) {
@@ -148,6 +149,10 @@ IDLE_JS = """
   return performance.now() - last >= quiet;
 }
 """
+
+FLOOR_KEY_JS = (
+    "() => document.addEventListener('keydown', () => { window.__bench.floorKey = performance.now(); }, {capture: true, once: true})"  # noqa: E501
+)
 
 FLOOR_STEP_JS = """
 (want) => {
@@ -252,9 +257,7 @@ def measure_floor(browser, tmp: Path, steps: int, log) -> dict:
         for _ in range(steps):
             slider.focus()
             p.page.evaluate("() => { const b = window.__bench; b.floorKey = null; b.floorHit = null; b.floorDone = null; }")
-            p.page.evaluate(
-                "() => document.addEventListener('keydown', () => { window.__bench.floorKey = performance.now(); }, {capture: true, once: true})"
-            )
+            p.page.evaluate(FLOOR_KEY_JS)
             first = len(p.received)
             day += timedelta(days=1)
             p.page.keyboard.press("ArrowRight")
@@ -692,8 +695,8 @@ def render(r: dict) -> str:
         f"Run: {r['when']} ({r['mode']} mode, {r['minutes']} min). Load average before / after: {r['load_before']} / {r['load_after']} "
         "(other jobs share this machine; absolute times are noisy, ratios less so).",
         "",
-        f"Machine: {m['nproc']} × {m['cpu']}, {m['ram_gb']} GB; Python {m['python']}, Chromium {m['chromium']}, streamlit {m['streamlit']}, "
-        f"folium {m['folium']}, streamlit-folium {m['streamlit-folium']}, playwright {m['playwright']}.",
+        f"Machine: {m['nproc']} × {m['cpu']}, {m['ram_gb']} GB; Python {m['python']}, Chromium {m['chromium']}, "
+        f"streamlit {m['streamlit']}, folium {m['folium']}, streamlit-folium {m['streamlit-folium']}, playwright {m['playwright']}.",
         "",
         "## Targets (issue #12)",
         "",

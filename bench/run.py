@@ -150,9 +150,9 @@ IDLE_JS = """
 }
 """
 
-FLOOR_KEY_JS = (
-    "() => document.addEventListener('keydown', () => { window.__bench.floorKey = performance.now(); }, {capture: true, once: true})"  # noqa: E501
-)
+FLOOR_KEY_JS = """
+() => document.addEventListener('keydown', () => { window.__bench.floorKey = performance.now(); }, {capture: true, once: true})
+"""
 
 FLOOR_STEP_JS = """
 (want) => {

@@ -3,15 +3,17 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
+NODE := /usr/bin/node
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-quick bench load-test geodata lint clean
+.PHONY: run test test-quick bench docs load-test geodata lint clean
 
 run: $(VENV)/app.stamp
 	$(BIN)/streamlit run app.py
 
-test: $(VENV)/test.stamp $(CHROMIUM)
+test: $(VENV)/test.stamp $(CHROMIUM) $(NODE)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest --browser-tests --load-test
 
 test-quick: $(VENV)/test.stamp
@@ -19,6 +21,10 @@ test-quick: $(VENV)/test.stamp
 
 bench: $(VENV)/test.stamp $(CHROMIUM)
 	$(BIN)/python bench/run.py
+
+# Rewrites docs/screenshot.png and docs/replay.gif from the running app (never done by the tests).
+docs: $(VENV)/test.stamp $(CHROMIUM)
+	$(BIN)/python scripts/record_docs.py
 
 load-test: $(VENV)/test.stamp $(CHROMIUM)
 	$(BIN)/python -m pytest --browser-tests --load-test tests/test_load.py
@@ -45,6 +51,11 @@ $(VENV)/test.stamp: requirements-test.txt $(VENV)/app.stamp
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	$(SUDO) apt-get install -y -qq chromium
+
+# The map page's own tests (tests/js/, run by tests/test_painting.py) run in Node.
+$(NODE):
+	$(SUDO) apt-get update -qq
+	$(SUDO) apt-get install -y -qq nodejs
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

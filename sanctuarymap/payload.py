@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from datetime import date
 from pathlib import Path
 from typing import TypedDict
@@ -143,4 +144,17 @@ def publish(body: bytes, folder: Path) -> str:
             f.write(body)
         os.chmod(temporary, 0o644)
         os.replace(temporary, target)
+        _prune(target.parent, keep=name)
     return name
+
+
+def _prune(folder: Path, keep: str, max_age_s: float = 86_400) -> None:
+    # Old records' payloads pile up otherwise. A server still showing one writes it again on its next
+    # run (publish finds it missing), so removing a file another server uses costs it a Retry at worst.
+    now = time.time()
+    for path in folder.glob("changes-*.json"):
+        try:
+            if path.name != keep and now - path.stat().st_mtime > max_age_s:
+                path.unlink()
+        except OSError:
+            pass  # another server removed it first

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from datetime import date
 
@@ -162,6 +163,11 @@ def test_payload_is_published_once_under_its_content_hash(tmp_path):
     assert payload.publish(body, tmp_path / "generated") == name
     assert payload.publish(body + b" ", tmp_path / "generated") != name  # other bytes, another file
     assert sorted(p.name for p in (tmp_path / "generated").iterdir()) == sorted([name, payload.file_name(body + b" ")])
+    old = tmp_path / "generated" / "changes-0000000000000000.json"
+    old.write_bytes(b"{}")
+    os.utime(old, (0, 0))  # written long ago, for records since replaced
+    payload.publish(body + b"  ", tmp_path / "generated")
+    assert not old.exists() and (tmp_path / "generated" / name).exists()
 
 
 # --- view

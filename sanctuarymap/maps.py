@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import urllib.parse
 from datetime import date
 from pathlib import Path
 
@@ -71,8 +72,11 @@ def base_map(changes_url: str, boundaries_url: str = BOUNDARIES_URL) -> folium.M
     the changes do (their URL holds their content hash), and then the page starts afresh.
     """
     m = folium.Map(location=[39.5, -96.5], zoom_start=4, tiles=None, min_zoom=3, max_bounds=False)
-    # folium's defaults come from CDNs; the app serves its own copy of Leaflet and its own script.
-    m.default_js = [("leaflet", LEAFLET_JS), ("sanctuarymap", _versioned(MAP_JS))]
+    # folium's defaults come from CDNs; the app serves its own copy of Leaflet and its own script. The
+    # script comes first and finds the data's URLs in its own address: it starts fetching them while
+    # Leaflet loads (st_folium loads one script after the other).
+    early = urllib.parse.urlencode({"boundaries": boundaries_url, "changes": changes_url})
+    m.default_js = [("sanctuarymap", f"{_versioned(MAP_JS)}&{early}"), ("leaflet", LEAFLET_JS)]
     m.default_css = [("leaflet_css", LEAFLET_CSS), ("sanctuarymap_css", _versioned(MAP_CSS))]
     m.fit_bounds(CONTIGUOUS_US)
     _Start({"boundaries": boundaries_url, "changes": changes_url}).add_to(m)

@@ -181,8 +181,13 @@
     return box;
   }
 
+  // Fetches started as soon as this file ran (see ``prefetch`` at the end), by URL; each is used once.
+  var early = {};
+
   function fetchJson(url) {
-    return fetch(url).then(function (response) {
+    var started = early[url];
+    delete early[url]; // a Retry fetches anew
+    return (started || fetch(url)).then(function (response) {
       if (!response.ok) throw new Error("HTTP " + response.status + " for " + url.split("?")[0]);
       return response.json().catch(function () {
         throw new Error("invalid JSON in " + url.split("?")[0]);
@@ -341,8 +346,9 @@
     });
     state.entries = entries;
     state.byPlace = byPlace;
-    // Thousands of faint context shapes, drawn once the coloured ones are on screen: one canvas
-    // draws them far faster than as many SVG paths, and they are only there to situate the rest.
+    // Thousands of faint context shapes, drawn once the coloured ones are on screen and the page has a
+    // moment (they take longer than the rest of the map): one canvas draws them far faster than as many
+    // SVG paths, and they are only there to situate the rest.
     var context = function () {
       var isRecorded = recorded("counties");
       L.geoJSON(bundle.counties, {pane: "context", filter: function (f) { return !isRecorded(f); }, interactive: false,
@@ -351,7 +357,8 @@
         style: {weight: 0.9, color: "#8a8a8a", fill: false}}).addTo(map);
       map.getContainer().setAttribute("data-context", "drawn");
     };
-    (window.requestAnimationFrame || setTimeout)(function () { setTimeout(context, 0); });
+    if (window.requestIdleCallback) window.requestIdleCallback(context, {timeout: 1500});
+    else setTimeout(context, 200);
   }
 
   // --- Painting a day.
@@ -652,6 +659,22 @@
       paint(state.day, false);
     }
   }
+
+  // maps.base_map lists this file before Leaflet, with the data's URLs in its own address
+  // (?boundaries=...&changes=...): the fetches then start while Leaflet loads, not after. start()'s
+  // config stays the source of the URLs; a URL not fetched early is fetched then.
+  function prefetch() {
+    var script = typeof document !== "undefined" && document.currentScript;
+    if (!script || !script.src || typeof fetch !== "function") return;
+    var params = new URL(script.src, window.location.href).searchParams;
+    ["boundaries", "changes"].forEach(function (name) {
+      var url = params.get(name);
+      if (!url || url.charAt(0) !== "/") return;
+      early[url] = fetch(url);
+      early[url].catch(function () {}); // a failure is shown once start() reads it, not reported before
+    });
+  }
+  prefetch();
 
   return {
     SPEEDS: SPEEDS,

@@ -25,7 +25,6 @@ names = data.names
 
 view.settle(st.session_state, st.query_params, data.first_day, data.last_day, names, default_day=date(2017, 4, 21))
 day, colour, selected = st.session_state.day, st.session_state.colour, st.session_state.selected
-current = status.as_of(data.changes, data.mapped_ids, day)
 
 st.title("Sanctuary Map 2017")
 st.caption(
@@ -62,6 +61,7 @@ with panel_column:
         on_change=lambda: st.session_state.update(fly_to=st.session_state.selected),
     )
     if selected:
+        current = data.status_of(selected, day)
         st.markdown(story.panel_html(data.records, data.sources_by_event, current, selected, day, names), unsafe_allow_html=True)
         st.download_button(
             "Download these events (CSV)",

@@ -68,8 +68,21 @@ class Dataset:
         return sorted({d for d in days if self.first_day <= d <= self.last_day})
 
     @cached_property
-    def sources_by_event(self) -> dict[str, pd.DataFrame]:
-        return {event_id: group for event_id, group in self.records.sources.groupby("event_id")}
+    def sources_by_event(self) -> dict[str, list]:
+        """Each event's sources, as rows (named tuples) in file order: built in one pass, read on every rerun."""
+        by_event: dict[str, list] = {}
+        for source in self.records.sources.itertuples(index=False):
+            by_event.setdefault(source.event_id, []).append(source)
+        return by_event
+
+    @cached_property
+    def changes_by_place(self) -> dict[str, pd.DataFrame]:
+        """Each jurisdiction's rows of ``changes``: the panel needs the status of one place only."""
+        return {j: group for j, group in self.changes.groupby("jurisdiction_id", sort=False)}
+
+    def status_of(self, jurisdiction_id: str, day: date) -> pd.DataFrame:
+        """``status.as_of`` for one jurisdiction, from its own changes (the same rule, a fraction of the rows)."""
+        return status.as_of(self.changes_by_place.get(jurisdiction_id, self.changes.iloc[0:0]), [jurisdiction_id], day)
 
     @cached_property
     def chart_areas(self) -> dict[str, pd.DataFrame]:

@@ -67,7 +67,7 @@ def events_of(recs: records.Records, jurisdiction_id: str) -> pd.DataFrame:
     return events[mask].sort_values(["date", "event_id"])
 
 
-def timeline_html(events: pd.DataFrame, by_event: dict[str, pd.DataFrame], day: date, names: dict[str, str]) -> str:
+def timeline_html(events: pd.DataFrame, by_event: dict, day: date, names: dict[str, str]) -> str:
     """Events as a list; those after ``day`` are marked as still to come.
 
     ``by_event`` maps an event id to its sources.
@@ -94,11 +94,12 @@ def timeline_html(events: pd.DataFrame, by_event: dict[str, pd.DataFrame], day: 
     return '<ol class="sm-timeline">' + "".join(items) + "</ol>"
 
 
-def sources_html(sources: pd.DataFrame | None) -> str:
-    if sources is None or sources.empty:
+def sources_html(sources) -> str:
+    """A list of links; ``sources`` is a DataFrame of sources, or a list of its rows (named tuples)."""
+    if sources is None or len(sources) == 0:
         return ""
     parts = []
-    for source in sources.itertuples(index=False):
+    for source in sources.itertuples(index=False) if isinstance(sources, pd.DataFrame) else sources:
         text = f"{source.outlet}: {source.title}"
         if pd.notna(source.published) and source.published:
             text += f" ({day_label(source.published)})"

@@ -213,13 +213,3 @@ def test_each_report_names_on_its_release_day_every_place_listed_from_it(shipped
     listed = named[named["jurisdiction_id"] != ""]
     unnamed = sorted({(d, j) for d, j in zip(listed["release_date"], listed["jurisdiction_id"]) if (d, j) not in on_day})
     assert unnamed == []
-
-
-def test_the_panel_s_status_of_one_place_is_status_as_of_for_every_place():
-    from sanctuarymap import dataset, status
-
-    data = dataset.load(RECORDS, ROOT / "geodata")
-    for day in [date(2017, 1, 1), date(2017, 4, 21), date(2017, 8, 22), date(2017, 12, 31)]:
-        everyone = status.as_of(data.changes, data.mapped_ids, day)
-        for jurisdiction_id in data.mapped_ids:
-            assert data.status_of(jurisdiction_id, day).loc[jurisdiction_id].to_dict() == everyone.loc[jurisdiction_id].to_dict()

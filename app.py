@@ -13,13 +13,15 @@ from sanctuarymap import chart, dataset, maps, status, story, view
 HERE = Path(__file__).parent
 # Another records folder can be shown with the same shapes (the tests and the benchmark do).
 RECORDS = Path(os.environ.get("SANCTUARYMAP_RECORDS", HERE / "records"))
-# One copy of the loaded, joined data for every session: never copied per viewer.
-load_dataset = st.cache_resource(show_spinner="Loading records and boundaries…")(dataset.load)
+GEODATA = HERE / "geodata"
+# One copy of the loaded, joined data for every session: never copied per viewer. Keyed by the
+# files' sizes and times too, so an edit shows on the next rerun; the copy it replaces is let go.
+load_dataset = st.cache_resource(show_spinner="Loading records and boundaries…", max_entries=2)(dataset.load)
 
 st.set_page_config(page_title="Sanctuary Map 2017", page_icon="🗺️", layout="wide")
 st.markdown(story.STYLE, unsafe_allow_html=True)
 
-data = load_dataset(str(RECORDS), str(HERE / "geodata"), freeze=True)
+data = load_dataset(str(RECORDS), str(GEODATA), freeze=True, version=dataset.files_version(RECORDS, GEODATA))
 names = data.names
 
 view.settle(st.session_state, st.query_params, data.first_day, data.last_day, names, default_day=date(2017, 4, 21))
@@ -30,7 +32,7 @@ st.caption(
     "in 2017, day by day. Every event is sourced; click a place for its story."
 )
 if data.problems:
-    with st.expander(f"⚠️ {len(data.problems)} problem(s) in the records: those rows are left out", expanded=True):
+    with st.expander(f"⚠️ {len(data.problems)} problem(s) in the records and boundaries: what they name is left out", expanded=True):
         st.dataframe(story.problems_table(data.problems), hide_index=True, width="stretch")
 
 map_tab, about_tab = st.tabs(["Map", "About"])

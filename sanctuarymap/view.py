@@ -56,6 +56,8 @@ def settle(session: MutableMapping, query: Mapping[str, str], first: date, last:
     if "day" not in session:
         start = from_query(query, first, last, known_ids, default_day)
         session.update(day=start.day, colour=start.colour, selected=start.selected, playing=False, speed=DEFAULT_SPEED)
+    if session.get("selected") not in set(known_ids):
+        session["selected"] = None  # gone from the records since this session chose it (an edit)
     if "advance_to" in session:
         session["day"] = session.pop("advance_to")
         if session["day"] >= last:

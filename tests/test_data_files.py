@@ -43,7 +43,8 @@ def test_shipped_records_have_no_problem_and_meet_the_floor(shipped):
 
 
 def test_every_jurisdiction_joins_to_a_shape(shipped, boundaries):
-    assert records.check_geometry(shipped, boundaries.shape_keys()) == []
+    rows = [(j.row, j) for j in shipped.jurisdictions.itertuples()]
+    assert geodata.check_join(rows, boundaries) == []
 
 
 def test_every_event_has_a_dated_http_source(shipped):

@@ -149,14 +149,6 @@ def test_all_problems_are_reported_at_once(records_dir):
     assert "row 7, column 'date'" in str(raised.value)
 
 
-def test_jurisdiction_without_geometry(records_dir):
-    loaded = records.load(records_dir)
-    shapes = {"states": {"17"}, "counties": set(), "cities": {"1714000"}}
-    problems = records.check_geometry(loaded, shapes)
-    assert [(p.file, p.column, p.found) for p in problems] == [(JURISDICTIONS, "geoid", "no shape with GEOID 17031")]
-    assert "il-cook-county" in problems[0].expected
-
-
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -11,9 +11,10 @@ from streamlit_folium import st_folium
 from sanctuarymap import chart, dataset, maps, status, story, view
 
 HERE = Path(__file__).parent
-# Another records folder can be shown with the same shapes (the tests and the benchmark do).
+# Another records folder can be shown with the same shapes (the tests and the benchmark do), and
+# the shapes can be checked from another copy (the tests break one).
 RECORDS = Path(os.environ.get("SANCTUARYMAP_RECORDS", HERE / "records"))
-GEODATA = HERE / "geodata"
+GEODATA = Path(os.environ.get("SANCTUARYMAP_GEODATA", HERE / "geodata"))
 # One copy of the loaded, joined data for every session: never copied per viewer. Keyed by the
 # files' sizes and times too, so an edit shows on the next rerun; the copy it replaces is let go.
 load_dataset = st.cache_resource(show_spinner="Loading records and boundaries…", max_entries=2)(dataset.load)

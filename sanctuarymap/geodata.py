@@ -279,7 +279,11 @@ def _read_geojson(path: Path, problems: list[records.Problem]) -> dict | None:
         found = f"{error.msg} at line {error.lineno}, column {error.colno}" + (": the file stops short (cut off?)" if cut else "")
         problems.append(records.Problem(name, None, None, "a whole GeoJSON file (valid JSON)", found))
         return None
-    if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection" or not isinstance(collection.get("features"), list):
+    if (
+        not isinstance(collection, dict)
+        or collection.get("type") != "FeatureCollection"
+        or not isinstance(collection.get("features"), list)
+    ):
         found = repr(collection.get("type")) if isinstance(collection, dict) else f"a JSON {type(collection).__name__}"
         problems.append(records.Problem(name, None, None, "a GeoJSON FeatureCollection with a list of features", found))
         return None
@@ -327,7 +331,9 @@ def _feature_problems(feature, number: int, layer: str, name: str, columns: list
     try:
         polygon = shape(geometry)
     except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.ShapelyError) as error:
-        problems.append(records.Problem(name, number, "geometry", f"a {kind} of longitude/latitude pairs", f"{type(error).__name__}: {error}"))
+        problems.append(
+            records.Problem(name, number, "geometry", f"a {kind} of longitude/latitude pairs", f"{type(error).__name__}: {error}")
+        )
         return problems
     # An empty shape is allowed: quantization shrank Falls Church, Virginia to nothing.
     minx, miny, maxx, maxy = polygon.bounds
@@ -345,7 +351,9 @@ def _read_points(path: Path, counties: gpd.GeoDataFrame, problems: list[records.
     kept = []
     for line, row in rows.items():
         if row.geoid in first_row:
-            problems.append(records.Problem(path.name, line, "geoid", "a unique geoid", f"{row.geoid!r}, already on row {first_row[row.geoid]}"))
+            problems.append(
+                records.Problem(path.name, line, "geoid", "a unique geoid", f"{row.geoid!r}, already on row {first_row[row.geoid]}")
+            )
             continue
         first_row[row.geoid] = line
         if not counties.empty:

@@ -4,14 +4,21 @@ VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Where `make run` listens: this machine only, unless told (make run ADDRESS=0.0.0.0 serves the network).
+ADDRESS ?= localhost
+PORT ?= 8501
+# The URL the start-up banner prints: for a wildcard address, this machine's name. Naming it also
+# keeps Streamlit from looking up the machine's external IP on the internet.
+URL_HOST ?= $(if $(filter 0.0.0.0 ::,$(ADDRESS)),$(shell hostname),$(ADDRESS))
 
-.PHONY: run test test-quick bench load-test geodata lint clean
+.PHONY: run test test-quick bench load-test docs geodata lint clean
 
 run: $(VENV)/app.stamp
-	$(BIN)/streamlit run app.py
+	$(BIN)/streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT) --browser.serverAddress $(URL_HOST)
 
 test: $(VENV)/test.stamp $(CHROMIUM)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest --browser-tests --load-test
 
 test-quick: $(VENV)/test.stamp
@@ -20,14 +27,24 @@ test-quick: $(VENV)/test.stamp
 bench: $(VENV)/test.stamp $(CHROMIUM)
 	$(BIN)/python bench/run.py
 
-load-test: $(VENV)/test.stamp $(CHROMIUM)
-	$(BIN)/python -m pytest --browser-tests --load-test tests/test_load.py
+# The server alone under simulated viewers (Locust, bench/locustfile.py), on 127.0.0.1; about 8 minutes
+# at most. The report goes to a temporary folder unless DOCS=docs (make docs does that).
+load-test: $(VENV)/test.stamp
+	$(BIN)/python bench/capacity.py $(if $(DOCS),--report $(DOCS)/load-test.md)
+
+# Refresh what the tests and the load test write on purpose: docs/screenshot.png, docs/load-test-browsers.md
+# (the ten-browser test) and docs/load-test.md (make load-test). `make test` writes only to temporary folders.
+docs: $(VENV)/test.stamp $(CHROMIUM)
+	$(BIN)/python -m pytest --browser-tests --load-test --docs-dir docs \
+		tests/test_browser.py::test_open_the_page_and_see_the_map tests/test_load.py
+	$(MAKE) load-test DOCS=docs
 
 geodata: $(VENV)/app.stamp
 	$(BIN)/python scripts/build_geodata.py
 
 lint: $(VENV)/test.stamp
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

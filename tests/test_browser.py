@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -25,7 +24,6 @@ FIRST_LOAD = 40_000  # ms; the first page of a session also loads the records an
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 LOCAL_HOSTS = {"localhost", "127.0.0.1"}
 LOCAL_SCHEMES = {"data", "blob", "about"}
-SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "screenshot.png"
 
 
 @pytest.fixture(scope="session")
@@ -170,7 +168,7 @@ def replay_resumes(page: Page, limit: date, within_ms: int) -> bool:
 # --- The tests: one per thing a reader does.
 
 
-def test_open_the_page_and_see_the_map(page: Page, app_server):
+def test_open_the_page_and_see_the_map(page: Page, app_server, docs_dir):
     container = open_app(page, app_server, "?day=2017-08-22&colour=lawsuit&selected=ca-los-angeles")
 
     shapes = int(container.get_attribute("data-shapes"))
@@ -186,9 +184,9 @@ def test_open_the_page_and_see_the_map(page: Page, app_server):
     # stMain, not the document, scrolls: grow the window to the content for a whole-page picture.
     height = page.get_by_test_id("stMain").evaluate("main => main.scrollHeight")
     page.set_viewport_size({"width": 1400, "height": min(max(height, 1000), 4000)})
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    page.screenshot(path=SCREENSHOT, full_page=True)
-    assert SCREENSHOT.stat().st_size > 10_000
+    screenshot = docs_dir / "screenshot.png"
+    page.screenshot(path=screenshot, full_page=True)
+    assert screenshot.stat().st_size > 10_000
 
 
 def test_scrub_with_the_keyboard_recolours_the_map(page: Page, app_server):

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from sanctuarymap import status
 
@@ -34,6 +34,8 @@ FIRST_DAY = date(1970, 1, 1)
 LAST_DAY = date(2017, 12, 31)
 MAX_FILE_BYTES = 10 * 1024 * 1024
 LIST_SEPARATOR = ";"
+# Columns the loader adds, never read from a file: a date's precision follows from how it is written.
+DERIVED_COLUMNS = frozenset({"date_precision"})
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # A host name as RFC 1123 has it: labels of ASCII letters, digits and inner hyphens.
@@ -135,7 +137,8 @@ class EventRow(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     event_id: str
-    date: date
+    date: date  # the day it counts from (status.counts_from); ``date_precision`` says how much of it is known
+    date_precision: str = "day"
     kind: str
     jurisdiction_ids: tuple[str, ...]
     summary: str
@@ -143,10 +146,18 @@ class EventRow(BaseModel):
     _slug = field_validator("event_id")(lambda v: _check_slug(v))
     _summary = field_validator("summary")(lambda v: _check_text(v, 1000))
 
+    @model_validator(mode="before")
+    @classmethod
+    def _precision(cls, data):
+        # The precision is read from how the date is written, so it can never disagree with it.
+        if isinstance(data, dict):
+            data = {**data, "date_precision": _precision_of(data.get("date"))}
+        return data
+
     @field_validator("date", mode="before")
     @classmethod
     def _date(cls, v: str) -> date:
-        return _parse_day(v)
+        return _parse_written_date(v)
 
     @field_validator("kind")
     @classmethod
@@ -352,6 +363,37 @@ def _check_text(v: str, limit: int) -> str:
     return v
 
 
+_WRITTEN_DATE = {
+    "day": re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})"),
+    "month": re.compile(r"([0-9]{4})-([0-9]{2})"),
+    "year": re.compile(r"([0-9]{4})"),
+}
+
+
+def _precision_of(v) -> str:
+    text = v.strip() if isinstance(v, str) else ""
+    return next((p for p, pattern in _WRITTEN_DATE.items() if pattern.fullmatch(text)), "day")
+
+
+def _parse_written_date(v: str) -> date:
+    """The day an event counts from, for a date written YYYY-MM-DD, YYYY-MM (month known) or YYYY (year known)."""
+    text = v.strip() if isinstance(v, str) else ""
+    match = next((m for m in (pattern.fullmatch(text) for pattern in _WRITTEN_DATE.values()) if m), None)
+    if match is None:
+        raise ValueError("a date written YYYY-MM-DD, or YYYY-MM when only the month is known, or YYYY when only the year is")
+    try:
+        day = status.counts_from(*(int(part) for part in match.groups()))
+    except ValueError as error:
+        expected = "a real calendar day written YYYY-MM-DD" if len(match.groups()) == 3 else "a real month written YYYY-MM"
+        raise ValueError(expected) from error
+    return day  # the range is checked with the row, so that its message names the span
+
+
+def written_date(day: date, precision: str) -> str:
+    """An event's date as the records write it: only as much of it as is known."""
+    return {"day": day.isoformat(), "month": f"{day:%Y-%m}", "year": f"{day:%Y}"}[precision]
+
+
 def _parse_day(v: str, last: date = date(2100, 1, 1)) -> date:
     if not isinstance(v, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", v.strip()):
         raise ValueError("a day written YYYY-MM-DD")
@@ -370,7 +412,7 @@ def read_rows(path: Path, model: type[BaseModel], problems: list[Problem], warni
     Also reads ``geodata/``'s city points, with a model of their own.
     """
     name = path.name
-    columns = list(model.model_fields)
+    columns = [c for c in model.model_fields if c not in DERIVED_COLUMNS]
     text = _read_text(path, problems)
     if text is None:
         return {}

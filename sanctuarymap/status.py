@@ -4,10 +4,13 @@ The rules live in ``RULES``: which event kind moves which dimension to which
 category.  Events are applied in date order (ties broken by event id, so the
 order of rows in a file never matters); an event counts from its own day on.
 Events dated before 2017 set the state a jurisdiction starts the year in.
+A fact known only to a month or a year counts from ``counts_from``: the first
+day on which it is certainly true, never an invented day.
 """
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -97,6 +100,20 @@ RULES: dict[str, Rule | None] = {
     "ruling_against": Rule("lawsuit", "lost"),
 }
 EVENT_KINDS = frozenset(RULES)
+
+# How precisely an event's date is known, finest first; records/README.md mirrors the rule below.
+PRECISIONS = ("day", "month", "year")
+
+
+def counts_from(year: int, month: int | None = None, day: int | None = None) -> date:
+    """The day from which a fact counts: the day itself when it is known, else the last day of its
+    month (known to the month) or of its year (known to the year), the first day it is certainly true."""
+    if month is None:
+        return date(year, 12, 31)
+    if day is None:
+        return date(year, month, calendar.monthrange(year, month)[1])
+    return date(year, month, day)
+
 
 TIMELINE_COLUMNS = ["jurisdiction_id", "dimension", "date", "category", "event_id"]
 

@@ -46,6 +46,15 @@ def day_label(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def when_label(day: date, precision: str = "day") -> str:
+    """An event's date with only as much as is known: never the day it was counted from as if it were known."""
+    if precision == "year":
+        return f"{day:%Y}, day not known"
+    if precision == "month":
+        return f"{day:%B %Y}, day not known"
+    return day_label(day)
+
+
 def status_rows(current: pd.DataFrame, jurisdiction_id: str) -> list[tuple[str, str]]:
     """(dimension label, category label) for one jurisdiction on the chosen day."""
     row = current.loc[jurisdiction_id]
@@ -76,7 +85,7 @@ def timeline_html(events: pd.DataFrame, by_event: dict[str, pd.DataFrame], day: 
             concerns = f'<div class="sm-concerns">Concerns: {shown}{more}</div>'
         items.append(
             f'<li class="sm-event{" sm-upcoming" if upcoming else ""}" data-event="{html.escape(event.event_id)}">'
-            f'<div class="sm-when">{html.escape(day_label(event.date))}'
+            f'<div class="sm-when">{html.escape(when_label(event.date, event.date_precision))}'
             f" · {_text(KIND_LABELS.get(event.kind, event.kind))}"
             f"{' · <em>still to come</em>' if upcoming else ''}</div>"
             f'<div class="sm-summary">{_text(event.summary)}</div>{concerns}'
@@ -170,6 +179,32 @@ def recent_html(events: pd.DataFrame, by_event: dict[str, pd.DataFrame], day: da
     return body.replace('class="sm-timeline"', 'class="sm-timeline sm-recent"', 1)
 
 
+# The federal government's own lists and letters: each names places, and the About page counts them.
+FEDERAL_LIST_KINDS = ("federal_report_named", "doj_warning_letter", "doj_noncompliance_finding", "doj_compliance_finding")
+
+
+def federal_lists(recs: records.Records) -> pd.DataFrame:
+    """One row per federal list or letter round: its day, kind, how many places it names, and how many
+    places are on record because of it alone (no other event of theirs)."""
+    pairs = recs.event_jurisdictions
+    pairs = pairs[pairs["jurisdiction_id"] != "us"]
+    events_per_place = pairs.groupby("jurisdiction_id")["event_id"].nunique()
+    lists = recs.events[recs.events["kind"].isin(FEDERAL_LIST_KINDS)]
+    rows = []
+    for event in lists.itertuples(index=False):
+        named = [j for j in event.jurisdiction_ids if j != "us"]
+        rows.append(
+            {
+                "event_id": event.event_id,
+                "when": when_label(event.date, event.date_precision),
+                "kind": KIND_LABELS[event.kind],
+                "named": len(named),
+                "only_here": sum(int(events_per_place.get(j, 0) == 1) for j in named),
+            }
+        )
+    return pd.DataFrame(rows, columns=["event_id", "when", "kind", "named", "only_here"])
+
+
 def about_markdown(data) -> str:
     """The about page: what the map shows, where it comes from, how status is derived."""
     rules = "\n".join(
@@ -184,6 +219,10 @@ def about_markdown(data) -> str:
         for kind, rule in status.RULES.items()
     )
     counts = f"{len(data.mapped_ids)} jurisdictions, {len(data.records.events)} events and {len(data.records.sources)} sources"
+    lists = "\n".join(
+        f"| {row.when} | {row.kind} | `{row.event_id}` | {row.named} | {row.only_here} |"
+        for row in federal_lists(data.records).itertuples()
+    )
     return f"""
 ### What this is
 A day-by-day replay of 2017's conflict between the federal government and “sanctuary” jurisdictions:
@@ -198,6 +237,14 @@ the first category of each dimension.
 | event kind | label | effect |
 | --- | --- | --- |
 {rules}
+
+### The federal lists
+Every list and letter round of the federal government on record, with the number of places it names and the
+number on this map because of it alone.
+
+| when | kind | event | places named | only here |
+| --- | --- | --- | --- | --- |
+{lists}
 
 ### Sources and licences
 - **Records** (`records/`): compiled by the Sanctuary Map editors from the sources cited with each event:

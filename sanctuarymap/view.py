@@ -122,6 +122,8 @@ def events_csv(events: pd.DataFrame, sources: pd.DataFrame) -> bytes:
     table = events.merge(sources.drop(columns=["row"], errors="ignore"), on="event_id", how="left")
     table = table.drop(columns=["row_x", "row_y", "row"], errors="ignore")
     table["jurisdiction_ids"] = table["jurisdiction_ids"].map(lambda ids: records.LIST_SEPARATOR.join(ids))
+    if "date_precision" in table:
+        table["date"] = [records.written_date(d, p) for d, p in zip(table["date"], table["date_precision"])]
     table = table.map(lambda v: records.neutralise_formula(v) if isinstance(v, str) else v)
     buffer = io.StringIO()
     table.to_csv(buffer, index=False)

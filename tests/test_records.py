@@ -220,3 +220,50 @@ def test_each_url_rule_names_itself(records_dir, url, rule):
 )
 def test_urls_that_pass_every_rule(url):
     assert records.url_problem(url) is None and records.is_web_url(url)
+
+
+@pytest.mark.parametrize(
+    ("written", "precision", "counts_from"),
+    [
+        ("2017-08-22", "day", date(2017, 8, 22)),
+        # known to the month: counts from its last day, February of a common year included
+        ("2017-02", "month", date(2017, 2, 28)),
+        ("2016-02", "month", date(2016, 2, 29)),
+        # known to the year: counts from 31 December
+        ("2003", "year", date(2003, 12, 31)),
+    ],
+)
+def test_a_date_counts_from_the_first_day_it_is_certainly_true(records_dir, written, precision, counts_from):
+    append(records_dir, EVENTS, f"{written}-partial,{written},statement,il,Test: a date known to the {precision}.")
+    append(records_dir, SOURCES, f"{written}-partial,X,Y,2017-09-01,http://example.org/{written}")
+    event = records.load(records_dir).events.set_index("event_id").loc[f"{written}-partial"]
+    assert (event["date"], event["date_precision"]) == (counts_from, precision)
+    assert records.written_date(event["date"], event["date_precision"]) == written
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("2017-13", "a real month written YYYY-MM"),
+        ("2017-1", "YYYY-MM when only the month is known"),
+        ("17", "YYYY when only the year is"),
+        ("2017-08-22T10:00", "a date written YYYY-MM-DD"),
+    ],
+)
+def test_a_partial_date_that_is_not_a_month_or_a_year_is_named(records_dir, written, expected):
+    append(records_dir, EVENTS, f"2017-bad-partial,{written},statement,il,Test.")
+    append(records_dir, SOURCES, "2017-bad-partial,X,Y,2017-09-01,http://example.org/p")
+    problems = records.read(records_dir)[1]
+    dated = [p for p in problems if p.column == "date"]
+    assert len(dated) == 1 and expected in dated[0].expected, [str(p) for p in problems]
+    assert dated[0].found == repr(written)
+
+
+def test_a_precision_column_in_the_file_is_ignored_with_a_warning(tmp_path, records_dir):
+    path = records_dir / EVENTS
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = [lines[0] + ",date_precision"] + [line + ",year" for line in lines[1:]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    loaded = records.load(records_dir)
+    assert set(loaded.events["date_precision"]) == {"day"}  # read from the dates, never from the column
+    assert [w.column for w in loaded.warnings] == ["date_precision"]

@@ -120,3 +120,29 @@ def test_an_event_counts_from_its_own_day_on(events, new):
     if rule is not None and not rule.only_from_baseline:
         for j in ids:
             assert on_the_day.at[j, rule.dimension] == rule.category
+
+
+@given(day=st.dates(min_value=date(1970, 1, 1), max_value=date(2017, 12, 31)))
+def test_a_fact_known_to_the_month_counts_from_the_months_last_day(day):
+    counted = status.counts_from(day.year, day.month)
+    assert (counted.year, counted.month) == (day.year, day.month)
+    assert counted >= day
+    assert (counted + timedelta(days=1)).month != day.month
+
+
+@given(day=st.dates(min_value=date(1970, 1, 1), max_value=date(2017, 12, 31)))
+def test_a_fact_known_to_the_year_counts_from_the_31st_of_december(day):
+    assert status.counts_from(day.year) == date(day.year, 12, 31) >= day
+    assert status.counts_from(day.year, day.month, day.day) == day
+
+
+@given(month=st.integers(1, 12), day=DAYS)
+@settings(max_examples=60)
+def test_a_policy_known_to_the_month_colours_a_place_only_from_the_months_end(month, day):
+    written = f"2017-{month:02d}"
+    row = records.EventRow.model_validate(
+        {"event_id": f"{written}-policy", "date": written, "kind": "policy_symbolic", "jurisdiction_ids": "il-chicago", "summary": "Test."}
+    )
+    pairs = pd.DataFrame([{"event_id": row.event_id, "date": row.date, "kind": row.kind, "jurisdiction_id": "il-chicago"}])
+    expected = "symbolic" if day >= status.counts_from(2017, month) else "none_known"
+    assert status.as_of(status.timeline(pairs), IDS, day).at["il-chicago", "sanctuary"] == expected

@@ -193,6 +193,7 @@ def test_timeline_escapes_text_and_links_only_web_urls():
             {
                 "event_id": "e1",
                 "date": date(2017, 5, 1),
+                "date_precision": "day",
                 "kind": "statement",
                 "jurisdiction_ids": ("x",),
                 "summary": "<script>alert(1)</script> & <b>bold</b>",
@@ -286,3 +287,25 @@ def test_settle_keeps_a_pause_clicked_during_the_replay():
     session = {"day": date(2017, 2, 5), "playing": False, "advance_to": date(2017, 2, 6), "last_step": 3.0}
     view.settle(session, {}, date(2017, 1, 1), date(2017, 12, 31), IDS, date(2017, 4, 21))
     assert session["day"] == date(2017, 2, 6) and session["playing"] is False
+
+
+@pytest.mark.parametrize(
+    ("written", "label"),
+    [("2017-08-22", "22 August 2017"), ("2017-01", "January 2017, day not known"), ("2003", "2003, day not known")],
+)
+def test_an_event_shows_only_as_much_of_its_date_as_is_known(written, label):
+    row = records.EventRow.model_validate(
+        {"event_id": f"{written}-x", "date": written, "kind": "statement", "jurisdiction_ids": "x", "summary": "Test."}
+    )
+    events = pd.DataFrame([row.model_dump()])
+    html_text = story.timeline_html(events, {}, date(2017, 12, 31), {})
+    assert f'<div class="sm-when">{label} · Statement</div>' in html_text
+
+
+def test_federal_lists_count_the_places_each_names_and_those_only_it_brought(records_dir):
+    recs = records.load(records_dir)
+    lists = story.federal_lists(recs).set_index("event_id")
+    # the tiny records: a 2016 report naming the city and the county, and a 2017 letter to both
+    assert list(lists.index) == ["2016-05-31-report", "2017-04-21-letter"]
+    assert lists.loc["2016-05-31-report", "named"] == 2
+    assert lists.loc["2016-05-31-report", "only_here"] == 0  # both have other events

@@ -168,7 +168,12 @@ def search(server: AppServer, seconds: int, budget: float, max_users: int, work:
     while users and time.monotonic() + seconds + users / max(2, users // 4) + 15 < deadline:
         step = run_step(server, users, seconds, work)
         steps.append(step)
-        log(describe(step))
+        log(describe(step), flush=True)
+        if not step.holds and time.monotonic() + 2 * seconds + 30 < deadline:
+            # On a shared machine a burst of someone else's work can sink one step: try it once more.
+            step = run_step(server, users, seconds, work)
+            steps.append(step)
+            log("again: " + describe(step), flush=True)
         if step.holds:
             held = max(held, users)
         else:
@@ -191,14 +196,14 @@ def describe(step: Step) -> str:
 
 
 def capacity(steps: list[Step]) -> int:
-    """The largest number of viewers that held, below every number that did not."""
-    failed = min((s.users for s in steps if not s.holds), default=None)
+    """The largest number of viewers that held, below every number that failed twice (or once, untried again)."""
+    failed = min((n for n in {s.users for s in steps} if not any(s.holds for s in steps if s.users == n)), default=None)
     return max((s.users for s in steps if s.holds and (failed is None or s.users < failed)), default=0)
 
 
 def report(steps: list[Step], idle_rss: int, seconds: int) -> str:
     found = capacity(steps)
-    ceiling = min((s.users for s in steps if not s.holds), default=None)
+    ceiling = min((n for n in {s.users for s in steps} if not any(s.holds for s in steps if s.users == n)), default=None)
     rows = [
         f"| {s.users} | {s.reruns} | {s.reruns / s.seconds:.1f} | {s.median_ms:.0f} | {s.p95_ms:.0f} | {s.max_ms:.0f} "
         f"| {s.failures} | {s.server_cpu:.2f} | {s.server_rss_peak / 2**20:.0f} | {s.locust_cpu:.2f} | {s.load_average:.1f} "
@@ -229,7 +234,8 @@ def report(steps: list[Step], idle_rss: int, seconds: int) -> str:
             "`bench/locustfile.py` send what the in-map control sends.",
             f"- Each step ramps its viewers up unmeasured, then measures for {seconds} s. A step holds if no rerun failed, "
             "p95 ≤ 1 s, and the viewers together got at least 90% of the reruns they asked for. Steps double from "
-            f"{START_USERS} viewers until one fails, then halve the gap.",
+            f"{START_USERS} viewers until one fails, then halve the gap; a step that fails is run once more (the "
+            "machine is shared), and a number of viewers counts as held if either run held. Every run is listed.",
             "- Server CPU: the streamlit process's CPU time over the measured part, in cores (2 = both cores busy). Peak RSS: "
             f"its resident memory, sampled every half second (idle, with the data loaded: {idle_rss / 2**20:.0f} MB). "
             "Locust CPU: the load generator's own, over the whole step.",

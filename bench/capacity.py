@@ -211,12 +211,25 @@ def report(steps: list[Step], idle_rss: int, seconds: int) -> str:
         for s in sorted(steps, key=lambda s: s.users)
     ]
     upper = f"; {ceiling} did not" if ceiling else f"; no step up to {max(s.users for s in steps)} failed" if steps else ""
+    failing = [s for s in steps if not s.holds]
+    why = (
+        [
+            "",
+            f"At the steps that did not hold the server used about {statistics.median(s.server_cpu for s in failing):.1f} "
+            "core of the two: a Streamlit server runs every session's reruns in one Python process, so one core (the "
+            "interpreter lock), not the machine, is the limit, at roughly "
+            f"{statistics.median(s.server_cpu / max(s.reruns / s.seconds, 1e-9) for s in steps) * 1000:.0f} ms of CPU a rerun.",
+        ]
+        if failing and statistics.median(s.server_cpu for s in failing) >= 0.8
+        else []
+    )
     return "\n".join(
         [
             "# Load test: the server alone",
             "",
             f"**Capacity: {found} viewers**, each moving the day once a second, with the 95th percentile of rerun "
             f"times at or under {P95_LIMIT_MS / 1000:.0f} s{upper}.",
+            *why,
             "",
             f"- Measured {datetime.now(UTC):%Y-%m-%d %H:%M UTC} on {os.cpu_count()} CPUs ({platform.machine()}), "
             f"{psutil.virtual_memory().total / 2**30:.0f} GB, shared with other work: the load average at the start of each "

@@ -85,7 +85,9 @@ RULES: dict[str, Rule | None] = {
     "federal_action": None,
     "statement": None,
     "policy_limits_cooperation": Rule("sanctuary", "limits_cooperation"),
-    "policy_symbolic": Rule("sanctuary", "symbolic"),
+    # A declaration without operative limits never lowers a policy that has them (a welcoming
+    # resolution that reaffirms a detainer ordinance leaves the ordinance in force).
+    "policy_symbolic": Rule("sanctuary", "symbolic", only_from_baseline=True),
     "policy_requires_cooperation": Rule("sanctuary", "requires_cooperation"),
     "policy_ended": Rule("sanctuary", "none_known"),
     # A report naming a place matters only if nothing sharper has happened yet.

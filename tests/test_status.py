@@ -146,3 +146,16 @@ def test_a_policy_known_to_the_month_colours_a_place_only_from_the_months_end(mo
     pairs = pd.DataFrame([{"event_id": row.event_id, "date": row.date, "kind": row.kind, "jurisdiction_id": "il-chicago"}])
     expected = "symbolic" if day >= status.counts_from(2017, month) else "none_known"
     assert status.as_of(status.timeline(pairs), IDS, day).at["il-chicago", "sanctuary"] == expected
+
+
+def test_a_symbolic_declaration_never_lowers_a_policy_that_limits_cooperation():
+    pairs = pd.DataFrame(
+        [
+            {"event_id": "a", "date": date(2012, 5, 24), "kind": "policy_limits_cooperation", "jurisdiction_id": "il-chicago"},
+            {"event_id": "b", "date": date(2017, 2, 2), "kind": "policy_symbolic", "jurisdiction_id": "il-chicago"},
+            {"event_id": "c", "date": date(2017, 2, 2), "kind": "policy_symbolic", "jurisdiction_id": "il-cook-county"},
+        ]
+    )
+    current = status.as_of(status.timeline(pairs), IDS, date(2017, 12, 31))
+    assert current.at["il-chicago", "sanctuary"] == "limits_cooperation"
+    assert current.at["il-cook-county", "sanctuary"] == "symbolic"

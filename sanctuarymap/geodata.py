@@ -259,7 +259,8 @@ def _read_geojson(path: Path, problems: list[records.Problem]) -> dict | None:
     name = path.name
     try:
         if not path.is_file():
-            problems.append(records.Problem(name, None, None, "a file at " + str(path), "no such file"))
+            # The folder by its name only: the page is public, the server's paths are not.
+            problems.append(records.Problem(name, None, None, f"a file in {path.parent.name}/", "no such file"))
             return None
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:

@@ -463,7 +463,8 @@ def _read_text(path: Path, problems: list[Problem]) -> str | None:
     name = path.name
     try:
         if not path.is_file():
-            problems.append(Problem(name, None, None, "a file at " + str(path), "no such file"))
+            # The folder by its name only: the page is public, the server's paths are not.
+            problems.append(Problem(name, None, None, f"a file in {path.parent.name}/", "no such file"))
             return None
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:

@@ -85,7 +85,7 @@ def test_deleted_city_points_leave_states_and_counties_whole(geodata_dir, shippe
     (geodata_dir / CITIES).unlink()
     boundaries, problems = geodata.read(geodata_dir)
     problem = only(problems, CITIES)
-    assert (problem.row, problem.column, problem.found) == (None, None, "no such file")
+    assert (problem.row, problem.column, problem.expected, problem.found) == (None, None, "a file in geodata/", "no such file")
     assert boundaries.cities.empty and list(boundaries.cities.columns)[:3] == ["GEOID", "NAME", "STUSPS"]
     assert_others_whole(boundaries, shipped, "states", "counties")
 

@@ -67,14 +67,16 @@ class Dataset:
         return {key: chart.areas(self.counts, key) for key in status.DIMENSIONS}
 
 
-def files_version(*folders: Path | str) -> tuple[tuple[str, int, int], ...]:
-    """(path, size, modification time in ns) of every file in ``folders``: changes when any file does.
+def files_version(*folders: Path | str) -> str:
+    """Path, size and modification time (ns) of every file in ``folders``, in one string that changes
+    when any file does. A string, because the cache hashes it on every rerun: a tuple of tuples costs
+    Streamlit's hasher 0.16 ms, a string 0.02 ms.
 
     A cache keyed by this reloads after an edit. It costs one directory listing per folder and one
-    ``stat`` per file (about 0.03 ms for the two folders); no file is opened. Two edits that leave
+    ``stat`` per file (about 0.035 ms for the two folders); no file is opened. Two edits that leave
     a file the same size within one tick of the file system's clock would look like one.
     """
-    version = []
+    version: list[str] = []
     for folder in folders:
         try:
             entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
@@ -84,10 +86,10 @@ def files_version(*folders: Path | str) -> tuple[tuple[str, int, int], ...]:
             try:
                 if entry.is_file():
                     stat = entry.stat()
-                    version.append((entry.path, stat.st_size, stat.st_mtime_ns))
+                    version.append(f"{entry.path}:{stat.st_size}:{stat.st_mtime_ns}")
             except OSError:
                 continue  # gone between the listing and the stat: the next call sees it
-    return tuple(version)
+    return "\n".join(version)
 
 
 def load(records_dir: Path, geodata_dir: Path, *, freeze: bool = False, version: object = None) -> Dataset:

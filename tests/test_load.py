@@ -142,8 +142,10 @@ async def step_until(viewer: Viewer, deadline: float) -> None:
             kind = await (click_city(viewer, rng) if kind == "click" else scrub(viewer))
             await restyled_after(viewer.frame, before)
         except Exception as error:  # every failure is reported, whatever raised it
+            target = f" {viewer.selected}" if kind == "click" else ""
             viewer.failures.append(
-                f"viewer {viewer.index}, step {number} ({kind}): {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+                f"viewer {viewer.index}, step {number} ({kind}{target}): {type(error).__name__}: "
+                f"{str(error).splitlines()[0] if str(error) else ''}"
             )
             continue
         viewer.steps.append((kind, time.perf_counter() - started))

@@ -27,8 +27,8 @@ test-quick: $(VENV)/test.stamp
 bench: $(VENV)/test.stamp $(CHROMIUM)
 	$(BIN)/python bench/run.py
 
-# The server alone under simulated viewers (Locust, bench/locustfile.py), on 127.0.0.1; about 8 minutes
-# at most. The report goes to a temporary folder unless DOCS=docs (make docs does that).
+# The server alone under simulated viewers (Locust, bench/locustfile.py), on 127.0.0.1; at most about
+# 9 minutes (an 8-minute search, and the server's start). The report goes to a temporary folder unless DOCS=docs (make docs does that).
 load-test: $(VENV)/test.stamp
 	$(BIN)/python bench/capacity.py $(if $(DOCS),--report $(DOCS)/load-test.md)
 

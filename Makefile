@@ -11,7 +11,7 @@ PORT ?= 8501
 # keeps Streamlit from looking up the machine's external IP on the internet.
 URL_HOST ?= $(if $(filter 0.0.0.0 ::,$(ADDRESS)),$(shell hostname),$(ADDRESS))
 
-.PHONY: run test test-quick bench load-test docs geodata lint clean
+.PHONY: run test test-quick bench load-test docs geodata lint lock clean
 
 run: $(VENV)/app.stamp
 	$(BIN)/streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT) --browser.serverAddress $(URL_HOST)
@@ -42,6 +42,15 @@ docs: $(VENV)/test.stamp $(CHROMIUM)
 geodata: $(VENV)/app.stamp
 	$(BIN)/python scripts/build_geodata.py
 
+# requirements.txt (the app) and requirements-test.txt (the app, the tests, the build and the benchmark), locked
+# with hashes from pyproject.toml as the registry stood on LOCK_DATE, so the same pyproject always locks the same.
+LOCK_DATE ?= 2026-11-30
+LOCK = $(BIN)/uv pip compile pyproject.toml --python-version 3.11 --python-platform linux --generate-hashes \
+	--exclude-newer $(LOCK_DATE) --quiet
+lock: $(VENV)/test.stamp
+	$(LOCK) -o requirements.txt
+	$(LOCK) --group test --group bench -o requirements-test.txt
+
 lint: $(VENV)/test.stamp
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -50,12 +59,13 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/app.stamp: requirements.txt | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+$(VENV)/app.stamp: requirements.txt pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --editable .
 	touch $@
 
 $(VENV)/test.stamp: requirements-test.txt $(VENV)/app.stamp
-	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-test.txt
 	touch $@
 
 # The browser tests drive Debian's Chromium; Playwright cannot download its own browser here.

@@ -5,11 +5,17 @@ BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
 NODE := /usr/bin/node
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Where `make run` listens: this machine only, unless told (make run ADDRESS=0.0.0.0 serves the network).
+ADDRESS ?= localhost
+PORT ?= 8501
+# The URL the start-up banner prints: for a wildcard address, this machine's name. Naming it also
+# keeps Streamlit from looking up the machine's external IP on the internet.
+URL_HOST ?= $(if $(filter 0.0.0.0 ::,$(ADDRESS)),$(shell hostname),$(ADDRESS))
 
-.PHONY: run test test-quick bench docs load-test geodata lint clean
+.PHONY: run test test-quick bench load-test docs geodata lint lock clean
 
 run: $(VENV)/app.stamp
-	$(BIN)/streamlit run app.py
+	$(BIN)/streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT) --browser.serverAddress $(URL_HOST)
 
 test: $(VENV)/test.stamp $(CHROMIUM) $(NODE)
 	$(BIN)/ruff check .
@@ -22,29 +28,46 @@ test-quick: $(VENV)/test.stamp
 bench: $(VENV)/test.stamp $(CHROMIUM)
 	$(BIN)/python bench/run.py
 
-# Rewrites docs/screenshot.png and docs/replay.gif from the running app (never done by the tests).
+# The server alone under simulated viewers (Locust, bench/locustfile.py), on 127.0.0.1; at most about
+# 9 minutes (an 8-minute search, and the server's start). The report goes to a temporary folder unless DOCS=docs (make docs does that).
+load-test: $(VENV)/test.stamp
+	$(BIN)/python bench/capacity.py $(if $(DOCS),--report $(DOCS)/load-test.md)
+
+# Refresh what is written on purpose, never by `make test` (which writes only to temporary folders):
+# docs/screenshot.png and docs/replay.gif (scripts/record_docs.py, from the running app),
+# docs/load-test-browsers.md (the ten-browser test) and docs/load-test.md (make load-test).
 docs: $(VENV)/test.stamp $(CHROMIUM)
 	$(BIN)/python scripts/record_docs.py
-
-load-test: $(VENV)/test.stamp $(CHROMIUM)
-	$(BIN)/python -m pytest --browser-tests --load-test tests/test_load.py
+	$(BIN)/python -m pytest --browser-tests --load-test --docs-dir docs tests/test_load.py
+	$(MAKE) load-test DOCS=docs
 
 geodata: $(VENV)/app.stamp
 	$(BIN)/python scripts/build_geodata.py
 
+# requirements.txt (the app) and requirements-test.txt (the app, the tests, the build and the benchmark), locked
+# with hashes from pyproject.toml as the registry stood on LOCK_DATE, so the same pyproject always locks the same.
+LOCK_DATE ?= 2026-11-30
+LOCK = $(BIN)/uv pip compile pyproject.toml --python-version 3.11 --python-platform linux --generate-hashes \
+	--exclude-newer $(LOCK_DATE) --quiet
+lock: $(VENV)/test.stamp
+	$(LOCK) -o requirements.txt
+	$(LOCK) --group test --group bench -o requirements-test.txt
+
 lint: $(VENV)/test.stamp
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/app.stamp: requirements.txt | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+$(VENV)/app.stamp: requirements.txt pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --editable .
 	touch $@
 
 $(VENV)/test.stamp: requirements-test.txt $(VENV)/app.stamp
-	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-test.txt
 	touch $@
 
 # The browser tests drive Debian's Chromium; Playwright cannot download its own browser here.

@@ -10,15 +10,18 @@ from streamlit_folium import st_folium
 from sanctuarymap import chart, dataset, maps, payload, status, story, view
 
 HERE = Path(__file__).parent
-# Another records folder can be shown with the same shapes (the tests and the benchmark do).
+# Another records folder can be shown with the same shapes (the tests and the benchmark do), and
+# the shapes can be checked from another copy (the tests break one).
 RECORDS = Path(os.environ.get("SANCTUARYMAP_RECORDS", HERE / "records"))
-# One copy of the loaded, joined data for every session: never copied per viewer.
-load_dataset = st.cache_resource(show_spinner="Loading records and boundaries…")(dataset.load)
+GEODATA = Path(os.environ.get("SANCTUARYMAP_GEODATA", HERE / "geodata"))
+# One copy of the loaded, joined data for every session: never copied per viewer. Keyed by the
+# files' sizes and times too, so an edit shows on the next rerun; the copy it replaces is let go.
+load_dataset = st.cache_resource(show_spinner="Loading records and boundaries…", max_entries=2)(dataset.load)
 
 st.set_page_config(page_title="Sanctuary Map 2017", page_icon="🗺️", layout="wide")
 st.markdown(story.STYLE, unsafe_allow_html=True)
 
-data = load_dataset(str(RECORDS), str(HERE / "geodata"), freeze=True)
+data = load_dataset(str(RECORDS), str(GEODATA), freeze=True, version=dataset.files_version(RECORDS, GEODATA))
 # Every status change, published once per content as a static file the map page fetches and caches.
 changes_url = f"{maps.GENERATED_URL}/{payload.publish(data.changes_body, maps.GENERATED)}"
 names = data.names
@@ -32,7 +35,7 @@ st.caption(
     "in 2017, day by day. Every event is sourced; play the year or click a place for its story."
 )
 if data.problems:
-    with st.expander(f"⚠️ {len(data.problems)} problem(s) in the records: those rows are left out", expanded=True):
+    with st.expander(f"⚠️ {len(data.problems)} problem(s) in the records and boundaries: what they name is left out", expanded=True):
         st.dataframe(story.problems_table(data.problems), hide_index=True, width="stretch")
 
 # The map comes first: on a phone the columns stack, and the controls follow it.

@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import csv
 import io
+import ipaddress
 import re
+import unicodedata
+import urllib.parse
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
@@ -34,6 +38,10 @@ LIST_SEPARATOR = ";"
 DERIVED_COLUMNS = frozenset({"date_precision"})
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# A host name as RFC 1123 has it: labels of ASCII letters, digits and inner hyphens.
+_HOST_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+# Characters that would end a link's href in the HTML the panel writes.
+_ENDS_AN_ATTRIBUTE = "<>\"'`"
 _GEOID_DIGITS = {"state": 2, "county": 5, "city": 7}
 # Spreadsheets run cells starting with these as formulas.
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -106,7 +114,7 @@ class JurisdictionRow(BaseModel):
         for part in parts:
             if not re.fullmatch(r"[0-9]{5}", part):
                 raise ValueError(f"5-digit county GEOIDs separated by '{LIST_SEPARATOR}'")
-        return parts
+        return _each_once(parts, "county GEOID")
 
     def cross_check(self) -> list[tuple[str, str, str]]:
         """(column, expected, found) for rules that span columns."""
@@ -164,7 +172,8 @@ class EventRow(BaseModel):
         parts = tuple(p.strip() for p in (v or "").split(LIST_SEPARATOR) if p.strip())
         if not parts:
             raise ValueError(f"one or more jurisdiction ids separated by '{LIST_SEPARATOR}'")
-        return parts
+        # "Chicago, IL, Chicago, IL" in the panel: a slip of the pen, but which one was meant?
+        return _each_once(parts, "jurisdiction id")
 
 
 class SourceRow(BaseModel):
@@ -188,16 +197,61 @@ class SourceRow(BaseModel):
     @field_validator("url")
     @classmethod
     def _url(cls, v: str) -> str:
-        if not is_web_url(v):
-            raise ValueError("an http:// or https:// URL")
+        broken = url_problem(v)
+        if broken:
+            raise ValueError(f"an http:// or https:// URL with {broken}")
         return v
 
 
 def is_web_url(text: str) -> bool:
-    """True for an absolute http(s) URL with a host and no spaces or control characters."""
-    return bool(re.fullmatch(r"https?://[^\s/?#<>\"'`]+[^\s<>\"'`]*", text or "", flags=re.IGNORECASE)) and not any(
-        ord(c) < 32 for c in text
-    )
+    """True for an absolute http(s) URL that is safe to show as a link (see ``url_problem``)."""
+    return isinstance(text, str) and url_problem(text) is None
+
+
+def url_problem(text: str) -> str | None:
+    """The rule an address breaks, as the end of "an http:// or https:// URL with ...", or None.
+
+    The rules, in the order they are tried: no control or invisible character (Unicode Cc and Cf:
+    DEL, zero-width spaces, direction marks), which a reader cannot see but a browser may drop or
+    act on; no space; the scheme http or https followed by //; none of the characters that end an
+    HTML attribute; no user name before the host (``https://a.gov@b.com`` leads to b.com); a port
+    that is a number; and a valid host name, or an IP address.
+    """
+    for position, character in enumerate(text, start=1):
+        if unicodedata.category(character) in ("Cc", "Cf"):
+            name = unicodedata.name(character, "") or "a control character"
+            return f"no control or invisible character (character {position} is U+{ord(character):04X}, {name})"
+    if any(c.isspace() for c in text):
+        return "no space in it"
+    try:
+        parts = urllib.parse.urlsplit(text)
+        scheme = parts.scheme.lower()
+        if scheme not in ("http", "https") or not text[len(scheme) + 1 :].startswith("//"):
+            return "http:// or https:// at the start"
+        if any(c in _ENDS_AN_ATTRIBUTE for c in text):
+            return "none of the characters < > \" ' ` in it"
+        if "@" in parts.netloc:
+            return "no user name or password before the host"
+        # Reading the port raises ValueError unless it is a number from 0 to 65535.
+        host, _port = parts.hostname, parts.port
+    except ValueError as error:
+        return f"a host and port that can be read ({error})"
+    if not host or not _valid_host(host):
+        return "a valid host name (letters, digits and inner hyphens between dots; a final label of digits only in an IPv4 address)"
+    return None
+
+
+def _valid_host(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    labels = host.removesuffix(".").split(".")
+    # A browser reads a final label of digits (or 0x...) as part of an IPv4 address: 1.2.3 is 1.2.0.3.
+    if re.fullmatch(r"[0-9]+|0x[0-9a-f]*", labels[-1]):
+        return False
+    return len(host) <= 253 and all(_HOST_LABEL.fullmatch(label) for label in labels)
 
 
 def neutralise_formula(text: str) -> str:
@@ -212,21 +266,33 @@ def load(folder: Path) -> Records:
     return records
 
 
-def read(folder: Path) -> tuple[Records, list[Problem]]:
-    """The rows of the three files that pass every check, and the problems of the rest."""
+def read(
+    folder: Path, check_jurisdictions: Callable[[Iterable[tuple[int, Any]]], list[Problem]] | None = None
+) -> tuple[Records, list[Problem]]:
+    """The rows of the three files that pass every check, and the problems of the rest.
+
+    ``check_jurisdictions`` is given the (row number, row) of every jurisdiction that passed the
+    checks here and returns more problems (``geodata.check_join``: no shape to draw it with). The
+    rows those problems name are left out like any other, before the events are read: an event
+    loses them as it would lose an unknown id.
+    """
     folder = Path(folder)
     problems: list[Problem] = []
     warnings: list[Problem] = []
 
-    jurisdictions = _read_rows(folder / JURISDICTIONS_FILE, JurisdictionRow, problems, warnings)
+    jurisdictions = read_rows(folder / JURISDICTIONS_FILE, JurisdictionRow, problems, warnings)
     jurisdictions = _unique(jurisdictions, "jurisdiction_id", JURISDICTIONS_FILE, problems)
     for line, row in list(jurisdictions.items()):
         for column, expected, found in row.cross_check():
             problems.append(Problem(JURISDICTIONS_FILE, line, column, expected, found))
             jurisdictions.pop(line, None)
+    if check_jurisdictions is not None:
+        for problem in check_jurisdictions(list(jurisdictions.items())):
+            problems.append(problem)
+            jurisdictions.pop(problem.row, None)
     known = {row.jurisdiction_id for row in jurisdictions.values()}
 
-    events = _read_rows(folder / EVENTS_FILE, EventRow, problems, warnings)
+    events = read_rows(folder / EVENTS_FILE, EventRow, problems, warnings)
     events = _unique(events, "event_id", EVENTS_FILE, problems)
     for line, row in list(events.items()):
         unknown = [j for j in row.jurisdiction_ids if j not in known]
@@ -243,7 +309,7 @@ def read(folder: Path) -> tuple[Records, list[Problem]]:
             problems.append(Problem(EVENTS_FILE, line, "date", f"a day from {FIRST_DAY} to {LAST_DAY}", str(row.date)))
             events.pop(line)
 
-    sources = _read_rows(folder / SOURCES_FILE, SourceRow, problems, warnings)
+    sources = read_rows(folder / SOURCES_FILE, SourceRow, problems, warnings)
     event_ids = {row.event_id for row in events.values()}
     for line, row in list(sources.items()):
         if row.event_id not in event_ids:
@@ -276,35 +342,17 @@ def read(folder: Path) -> tuple[Records, list[Problem]]:
     return records, problems
 
 
-def check_geometry(records: Records, shape_keys: dict[str, set[str]]) -> list[Problem]:
-    """Problems for jurisdictions that have nothing to draw them with.
-
-    ``shape_keys`` maps a layer ("states", "counties", "cities") to its GEOIDs.
-    """
-    problems = []
-    for row in records.jurisdictions.itertuples():
-        missing = [key for layer, key in drawing_keys(row) if key not in shape_keys.get(layer, set())]
-        for key in missing:
-            problems.append(
-                Problem(JURISDICTIONS_FILE, None, "geoid", f"a shape in geodata/ for {row.jurisdiction_id!r}", f"no shape with GEOID {key}")
-            )
-    return problems
-
-
-def drawing_keys(jurisdiction) -> list[tuple[str, str]]:
-    """(layer, GEOID) pairs that draw a jurisdiction on the map; none for the nation."""
-    if jurisdiction.kind == "nation":
-        return []
-    if jurisdiction.kind == "city" and jurisdiction.drawn_with:
-        return [("counties", key) for key in jurisdiction.drawn_with]
-    layer = {"state": "states", "county": "counties", "city": "cities"}[jurisdiction.kind]
-    return [(layer, jurisdiction.geoid)]
-
-
 def _check_slug(v: str) -> str:
     if not _SLUG.fullmatch(v):
         raise ValueError("lowercase letters, digits and single hyphens, such as 'ca-los-angeles'")
     return v
+
+
+def _each_once(parts: tuple[str, ...], what: str) -> tuple[str, ...]:
+    twice = sorted({p for p in parts if parts.count(p) > 1})
+    if twice:
+        raise ValueError(f"each {what} once ({', '.join(repr(p) for p in twice)} is listed more than once)")
+    return parts
 
 
 def _check_text(v: str, limit: int) -> str:
@@ -358,8 +406,11 @@ def _parse_day(v: str, last: date = date(2100, 1, 1)) -> date:
     return day
 
 
-def _read_rows(path: Path, model: type[BaseModel], problems: list[Problem], warnings: list[Problem]) -> dict[int, BaseModel]:
-    """Valid rows by line number; problems for the rest and for the file itself."""
+def read_rows(path: Path, model: type[BaseModel], problems: list[Problem], warnings: list[Problem]) -> dict[int, BaseModel]:
+    """Valid rows of one CSV file by line number; problems for the rest and for the file itself.
+
+    Also reads ``geodata/``'s city points, with a model of their own.
+    """
     name = path.name
     columns = [c for c in model.model_fields if c not in DERIVED_COLUMNS]
     text = _read_text(path, problems)
@@ -412,7 +463,8 @@ def _read_text(path: Path, problems: list[Problem]) -> str | None:
     name = path.name
     try:
         if not path.is_file():
-            problems.append(Problem(name, None, None, "a file at " + str(path), "no such file"))
+            # The folder by its name only: the page is public, the server's paths are not.
+            problems.append(Problem(name, None, None, f"a file in {path.parent.name}/", "no such file"))
             return None
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:

@@ -85,6 +85,8 @@ def settle(session: MutableMapping, query: Mapping[str, str], first: date, last:
         start = from_query(query, first, last, known_ids, default_day)
         # day_set counts the days the server chose (maps.view): the page moves to those, and only those.
         session.update(day=start.day, colour=start.colour, selected=start.selected, day_set=1)
+    if session.get("selected") not in set(known_ids):
+        session["selected"] = None  # gone from the records since this session chose it (an edit)
     report = page_report((session.get("map") or {}).get("last_object_clicked_popup"), first, last)
     if report is not None and report.key != session.get("last_report"):
         session["last_report"] = report.key

@@ -22,6 +22,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 def pytest_addoption(parser):
     parser.addoption("--browser-tests", action="store_true", help="run the Playwright tests in Chromium")
     parser.addoption("--load-test", action="store_true", help="run the many-viewers load test")
+    parser.addoption(
+        "--docs-dir",
+        type=Path,
+        default=None,
+        help="write the screenshot and the reports here (make docs gives docs/); by default, a temporary folder",
+    )
 
 
 def pytest_collection_modifyitems(config, items):
@@ -44,6 +50,17 @@ def records_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def docs_dir(request, tmp_path_factory) -> Path:
+    """Where tests write the screenshot and the reports: outside the work tree unless asked, so
+    that a test run leaves `git status` clean (`make docs` refreshes docs/ on purpose)."""
+    chosen = request.config.getoption("--docs-dir")
+    if chosen is None:
+        return tmp_path_factory.mktemp("docs")
+    chosen.mkdir(parents=True, exist_ok=True)
+    return chosen
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
@@ -55,35 +72,39 @@ def free_port() -> int:
 
 
 class AppServer:
-    """`streamlit run app.py` on a free port of localhost, for one test session."""
+    """`streamlit run app.py` on a free port of localhost, for one test session.
 
-    def __init__(self, root: Path, log: Path, env: dict | None = None):
-        self.port = free_port()
+    ``command`` runs another command line instead (``make -n run``'s), listening on ``port``.
+    """
+
+    def __init__(self, root: Path, log: Path, env: dict | None = None, command: list[str] | None = None, port: int | None = None):
+        self.port = port or free_port()
         self.url = f"http://localhost:{self.port}"
         self.log = log
         self._log_file = log.open("w")
+        default = [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(root / "app.py"),
+            "--server.port",
+            str(self.port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--server.fileWatcherType",
+            "none",
+            "--browser.gatherUsageStats",
+            "false",
+        ]
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(root / "app.py"),
-                "--server.port",
-                str(self.port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--server.fileWatcherType",
-                "none",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
+            command or default,
             cwd=root,
             stdout=self._log_file,
             stderr=subprocess.STDOUT,
-            env={**os.environ, **(env or {})},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
         )
         self._wait_healthy()
 
@@ -93,7 +114,7 @@ class AppServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"streamlit exited with {self.process.returncode}:\n{self.log.read_text()}")
             try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_stcore/health", timeout=2) as response:
                     if response.read().strip() == b"ok":
                         return
             except OSError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,11 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 
 
-def start(monkeypatch=None, records: Path | None = None, **query) -> AppTest:
+def start(monkeypatch=None, records: Path | None = None, geodata: Path | None = None, **query) -> AppTest:
     if monkeypatch is not None and records is not None:
         monkeypatch.setenv("SANCTUARYMAP_RECORDS", str(records))
+    if monkeypatch is not None and geodata is not None:
+        monkeypatch.setenv("SANCTUARYMAP_GEODATA", str(geodata))
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params.update(query)
     return at.run()
@@ -23,6 +26,19 @@ def start(monkeypatch=None, records: Path | None = None, **query) -> AppTest:
 def map_component(at: AppTest):
     (component,) = [c for c in at.get("component_instance") if c.proto.component_name == "streamlit_folium.st_folium"]
     return json.loads(component.proto.json_args)
+
+
+def recorded_shapes(at: AppTest) -> dict[str, str]:
+    """The map's clickable shapes, from the changes payload the page fetches: shape key → jurisdiction id."""
+    script = map_component(at)["script"]
+    url = json.loads(script[script.index('{"boundaries"') : script.index("});") + 1])["changes"]
+    body = json.loads((ROOT / "static" / url.removeprefix("/app/static/")).read_text(encoding="utf-8"))
+    return {key: body["places"][place][0] for key, place in body["shapes"]}
+
+
+def problems_shown(at: AppTest) -> list[dict]:
+    (table,) = at.dataframe
+    return table.value.to_dict("records")
 
 
 def map_view(at: AppTest) -> dict:
@@ -177,3 +193,66 @@ def test_records_with_no_rows_show_their_problems_and_an_empty_map(monkeypatch, 
     assert set(table.value["file"]) == {p.name for p in records_dir.glob("*.csv")}
     assert set(table.value["found"]) == {"only the header row"}
     assert map_view(at)["day"] == "2017-04-21"  # the map is drawn, with nothing to colour
+
+
+def test_broken_city_points_are_listed_and_states_and_counties_still_draw(monkeypatch, records_dir, tmp_path):
+    # Today: a traceback with server paths, and nothing else on the page.
+    geodata = tmp_path / "geodata"
+    shutil.copytree(ROOT / "geodata", geodata)
+    (geodata / "wikipedia-city-points.csv").unlink()
+    at = start(monkeypatch, records_dir, geodata)
+    assert not at.exception
+    shown = problems_shown(at)
+    assert (shown[0]["file"], shown[0]["found"]) == ("wikipedia-city-points.csv", "no such file")
+    assert (shown[1]["file"], shown[1]["row"]) == ("sanctuarymap-jurisdictions.csv", 5)  # Chicago, a point
+    assert "problem(s) in the records and boundaries: what they name is left out" in at.expander[0].label
+    assert recorded_shapes(at) == {"states:17": "il", "counties:17031": "il-cook-county"}
+
+
+def test_a_place_with_no_shape_opens_no_panel(monkeypatch, records_dir):
+    # Today: the problem row is empty, and the place still opens its panel.
+    with (records_dir / "sanctuarymap-jurisdictions.csv").open("a", encoding="utf-8") as f:
+        f.write("il-atlantis,Atlantis,city,IL,1799999,\n")
+    at = start(monkeypatch, records_dir, selected="il-atlantis")
+    assert not at.exception
+    (problem,) = problems_shown(at)
+    assert (problem["row"], problem["column"], problem["found"]) == (6, "geoid", "no shape with GEOID 1799999")
+    assert "data-selected=" not in markdown_text(at)
+    assert "il-atlantis" not in at.selectbox(key="selected").options
+    assert "selected" not in at.query_params
+
+
+def test_a_second_row_with_cook_countys_geoid_leaves_cook_county_drawn(monkeypatch, records_dir):
+    # Today: no problem is reported, and the second row takes Cook County's shape and clicks.
+    with (records_dir / "sanctuarymap-jurisdictions.csv").open("a", encoding="utf-8") as f:
+        f.write("il-cook-again,Cook Again,county,IL,17031,\n")
+    at = start(monkeypatch, records_dir)
+    (problem,) = problems_shown(at)
+    assert problem["row"] == 6 and "'il-cook-county' on row 4" in problem["found"]
+    assert recorded_shapes(at)["counties:17031"] == "il-cook-county"
+
+
+def test_an_edit_shows_on_the_next_run_and_a_bad_one_lists_its_problem(monkeypatch, records_dir):
+    # Today: not shown until the server restarts, and a bad row added the same way is not reported.
+    at = start(monkeypatch, records_dir, selected="il-chicago", day="2017-09-01")
+    assert "3 jurisdictions and 5 events on record." in [c.value for c in at.caption]
+    assert not at.dataframe
+
+    with (records_dir / "sanctuarymap-events.csv").open("a", encoding="utf-8") as f:
+        f.write("2017-09-01-new,2017-09-01,statement,il-chicago,Test: added while the app runs.\n")
+    with (records_dir / "sanctuarymap-sources.csv").open("a", encoding="utf-8") as f:
+        f.write("2017-09-01-new,Test Outlet,New,2017-09-01,https://example.org/new\n")
+    at.run()  # the same session's next run: a viewer already connected
+    assert not at.exception
+    assert "3 jurisdictions and 6 events on record." in [c.value for c in at.caption]
+    assert "Test: added while the app runs." in markdown_text(at)
+
+    with (records_dir / "sanctuarymap-events.csv").open("a", encoding="utf-8") as f:
+        f.write("2017-09-02-bad,2017-02-30,statement,il-chicago,Bad day.\n")
+    fresh = start(monkeypatch, records_dir, selected="il-chicago", day="2017-09-01")  # a page loaded afresh
+    for page in (fresh, at.run()):
+        assert not page.exception
+        (problem,) = problems_shown(page)
+        assert (problem["row"], problem["column"], problem["found"]) == (8, "date", "'2017-02-30'")
+        assert "3 jurisdictions and 6 events on record." in [c.value for c in page.caption]  # the valid rows still show
+        assert "Test: added while the app runs." in markdown_text(page)

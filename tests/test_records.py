@@ -149,14 +149,6 @@ def test_all_problems_are_reported_at_once(records_dir):
     assert "row 7, column 'date'" in str(raised.value)
 
 
-def test_jurisdiction_without_geometry(records_dir):
-    loaded = records.load(records_dir)
-    shapes = {"states": {"17"}, "counties": set(), "cities": {"1714000"}}
-    problems = records.check_geometry(loaded, shapes)
-    assert [(p.file, p.column, p.found) for p in problems] == [(JURISDICTIONS, "geoid", "no shape with GEOID 17031")]
-    assert "il-cook-county" in problems[0].expected
-
-
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -182,6 +174,52 @@ def test_formulas_are_neutralised(text):
 
 def test_plain_text_is_left_alone():
     assert records.neutralise_formula("Chicago sued") == "Chicago sued"
+
+
+@pytest.mark.parametrize(
+    ("url", "rule"),
+    [
+        # control and invisible characters (Unicode Cc and Cf), anywhere; today DEL and U+200B pass
+        ("https://ex\x7fample.com/", "no control or invisible character (character 11 is U+007F"),
+        ("https://exa\u200bmple.com/", "character 12 is U+200B, ZERO WIDTH SPACE"),
+        ("https://example.com/\u202egpj.exe", "U+202E, RIGHT-TO-LEFT OVERRIDE"),
+        ("https://example.com/\x00", "U+0000"),
+        ("https://example.com/a\u3000b", "no space in it"),  # an ideographic space
+        ("ftp://example.org/f", "http:// or https:// at the start"),
+        ("https:example.org", "http:// or https:// at the start"),
+        ('https://example.org/"x', "none of the characters < > \" ' ` in it"),
+        ("https://www.justice.gov@evil.example/", "no user name or password before the host"),
+        ("https://example.org:99999/", "a host and port that can be read (Port out of range"),
+        ("https://[::1/", "a host and port that can be read"),
+        ("https://ex_ample.org/", "a valid host name"),
+        ("https://-example.org/", "a valid host name"),
+        ("https://bücher.example/", "a valid host name"),  # write it as xn--bcher-kva.example
+        ("https://1.2.3/", "a valid host name"),  # a browser reads 1.2.0.3
+        ("https://example.org%2Fevil.com/", "a valid host name"),
+        ("https:///path-only", "a valid host name"),
+    ],
+)
+def test_each_url_rule_names_itself(records_dir, url, rule):
+    assert rule in records.url_problem(url)
+    append(records_dir, SOURCES, f"2017-08-07-suit,O,T,2017-08-07,{url}")
+    (problem,) = [p for p in records.read(records_dir)[1] if p.file == SOURCES]
+    assert (problem.row, problem.column) == (8, "url")
+    assert problem.expected.startswith("an http:// or https:// URL with ") and rule in problem.expected
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.justice.gov/opa/pr/x?a=1&b=%3C#frag",
+        "http://the-uncensored-wiki.com:20171/A/Berkeley%2C_Ca.html",
+        "https://xn--bcher-kva.example/",
+        "http://127.0.0.1/",
+        "http://[2001:db8::1]/",
+        "https://example.org./trailing-dot",
+    ],
+)
+def test_urls_that_pass_every_rule(url):
+    assert records.url_problem(url) is None and records.is_web_url(url)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,295 @@
+"""How many viewers one app server holds: the largest number of simulated viewers, each moving the
+day once a second, for which the 95th percentile of rerun times stays at or under one second.
+
+    python bench/capacity.py                          # make load-test; report in a temporary folder
+    python bench/capacity.py --report docs/load-test.md   # make docs
+    python bench/capacity.py --users 8 --seconds 20   # one step only, no search
+
+Starts ``streamlit run app.py`` on 127.0.0.1 (tests/conftest.py's AppServer) on the shipped records,
+then runs Locust (bench/locustfile.py) headless against it, once per number of viewers: doubling
+from 4 until a step fails, then halving the gap between the last step that held and the first that
+did not. Each step ramps its viewers up (not measured), then measures for ``--seconds``. A step
+holds if no rerun failed, p95 ≤ 1 s, and the viewers together got at least 90% of the reruns they
+asked for. The whole search stops within ``--budget`` seconds. Nothing leaves 127.0.0.1.
+
+For each step: reruns, their median, p95 and slowest time, the server's CPU (the streamlit process's
+CPU time over the step's length, in cores) and peak resident memory (sampled every half second), and
+Locust's own CPU, to show the client was not the bottleneck.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.conftest import AppServer  # noqa: E402
+
+LOCUSTFILE = ROOT / "bench" / "locustfile.py"
+P95_LIMIT_MS = 1000
+START_USERS = 4
+
+
+@dataclass
+class Step:
+    users: int
+    seconds: float
+    load_average: float
+    reruns: int
+    failures: int
+    median_ms: float
+    p95_ms: float
+    max_ms: float
+    server_cpu: float  # cores
+    server_rss_peak: int  # bytes
+    locust_cpu: float  # cores
+
+    @property
+    def holds(self) -> bool:
+        asked = self.users * self.seconds
+        return self.failures == 0 and self.reruns >= 0.9 * asked and self.p95_ms <= P95_LIMIT_MS
+
+
+def percentile(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else (values or [float("nan")])[0]
+
+
+def rss(process: psutil.Process) -> int:
+    total = 0
+    for p in [process, *process.children(recursive=True)]:
+        try:
+            total += p.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def cpu(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return times.user + times.system
+
+
+def run_step(server: AppServer, users: int, seconds: int, work: Path) -> Step:
+    """One Locust run of ``users`` viewers against ``server``: ramp up, then ``seconds`` measured."""
+    process = psutil.Process(server.process.pid)
+    times_file = work / f"times-{users}.json"
+    spawn_rate = max(2, users // 4)  # every viewer connected within about 4 s
+    ramp = users / spawn_rate
+    samples: list[tuple[float, float, int]] = []  # (time.time(), server CPU seconds, server RSS)
+    stop = threading.Event()
+
+    def sample() -> None:
+        while True:
+            samples.append((time.time(), cpu(process), rss(process)))
+            if stop.wait(0.5):
+                return
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    load_average = os.getloadavg()[0]
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    sampler.start()
+    command = [
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        str(LOCUSTFILE),
+        "--headless",
+        "--users",
+        str(users),
+        "--spawn-rate",
+        str(spawn_rate),
+        "--run-time",
+        f"{int(ramp + seconds)}s",
+        "--stop-timeout",
+        "10",
+        "--reset-stats",
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        "--host",
+        f"http://127.0.0.1:{server.port}",
+    ]
+    env = {**os.environ, "SANCTUARYMAP_LOCUST_TIMES": str(times_file)}
+    locust = subprocess.run(command, env=env, capture_output=True, text=True, timeout=ramp + seconds + 60)
+    stop.set()
+    sampler.join()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    locust_cpu = (children.ru_utime - children_before.ru_utime) + (children.ru_stime - children_before.ru_stime)
+    if locust.returncode not in (0, 1) or not times_file.exists():  # 1: some request failed, which the step reports
+        raise RuntimeError(f"locust exited with {locust.returncode}:\n{locust.stdout}{locust.stderr}")
+    measured = json.loads(times_file.read_text(encoding="utf-8"))
+    times = measured["rerun_ms"]
+    # The server's CPU and memory over the measured span only: from the last viewer's arrival.
+    start = measured["measured_from"] or samples[0][0]
+    during = [s for s in samples if start <= s[0] <= measured["measured_to"]] or samples[-2:]
+    # Locust's summary line: "WS  rerun with a new day  <requests>  <failures>(<percent>%) | ...".
+    summary = (locust.stdout + locust.stderr).splitlines()
+    counts = [re.search(r"\s(\d+)\s+(\d+)\(", line) for line in summary if "rerun with a new day" in line]
+    failures = sum(int(found.group(2)) for found in counts if found)
+    return Step(
+        users=users,
+        seconds=seconds,
+        load_average=load_average,
+        reruns=len(times),
+        failures=failures,
+        median_ms=statistics.median(times) if times else float("nan"),
+        p95_ms=percentile(times, 95),
+        max_ms=max(times, default=float("nan")),
+        server_cpu=(during[-1][1] - during[0][1]) / max(during[-1][0] - during[0][0], 1e-9),
+        server_rss_peak=max(s[2] for s in samples),
+        locust_cpu=locust_cpu / (ramp + seconds),
+    )
+
+
+def search(server: AppServer, seconds: int, budget: float, max_users: int, work: Path, log=print) -> list[Step]:
+    """Double from START_USERS until a step fails, then bisect; stop when the gap is small or time is out."""
+    deadline = time.monotonic() + budget
+    steps: list[Step] = []
+    held, failed = 0, None
+    users = START_USERS
+    while users and time.monotonic() + seconds + users / max(2, users // 4) + 15 < deadline:
+        step = run_step(server, users, seconds, work)
+        steps.append(step)
+        log(describe(step), flush=True)
+        if not step.holds and time.monotonic() + 2 * seconds + 30 < deadline:
+            # On a shared machine a burst of someone else's work can sink one step: try it once more.
+            step = run_step(server, users, seconds, work)
+            steps.append(step)
+            log("again: " + describe(step), flush=True)
+        if step.holds:
+            held = max(held, users)
+        else:
+            failed = users if failed is None else min(failed, users)
+        if failed is None:
+            users = users * 2 if users * 2 <= max_users else (max_users if users < max_users else 0)
+        else:
+            gap = failed - held
+            users = held + gap // 2 if gap > max(1, held // 8) else 0
+    return steps
+
+
+def describe(step: Step) -> str:
+    verdict = "holds" if step.holds else "does not hold"
+    return (
+        f"{step.users} viewers: {step.reruns} reruns in {step.seconds} s, median {step.median_ms:.0f} ms, "
+        f"p95 {step.p95_ms:.0f} ms, slowest {step.max_ms:.0f} ms, {step.failures} failed; server {step.server_cpu:.2f} cores, "
+        f"{step.server_rss_peak / 2**20:.0f} MB peak; locust {step.locust_cpu:.2f} cores: {verdict}"
+    )
+
+
+def capacity(steps: list[Step]) -> int:
+    """The largest number of viewers that held, below every number that failed twice (or once, untried again)."""
+    failed = min((n for n in {s.users for s in steps} if not any(s.holds for s in steps if s.users == n)), default=None)
+    return max((s.users for s in steps if s.holds and (failed is None or s.users < failed)), default=0)
+
+
+def report(steps: list[Step], idle_rss: int, seconds: int) -> str:
+    found = capacity(steps)
+    ceiling = min((n for n in {s.users for s in steps} if not any(s.holds for s in steps if s.users == n)), default=None)
+    rows = [
+        f"| {s.users} | {s.reruns} | {s.reruns / s.seconds:.1f} | {s.median_ms:.0f} | {s.p95_ms:.0f} | {s.max_ms:.0f} "
+        f"| {s.failures} | {s.server_cpu:.2f} | {s.server_rss_peak / 2**20:.0f} | {s.locust_cpu:.2f} | {s.load_average:.1f} "
+        f"| {'yes' if s.holds else 'no'} |"
+        for s in sorted(steps, key=lambda s: s.users)
+    ]
+    upper = f"; {ceiling} did not" if ceiling else f"; no step up to {max(s.users for s in steps)} failed" if steps else ""
+    failing = [s for s in steps if not s.holds]
+    why = (
+        [
+            "",
+            f"At the steps that did not hold the server used about {statistics.median(s.server_cpu for s in failing):.1f} "
+            "core of the two: a Streamlit server runs every session's reruns in one Python process, so one core (the "
+            "interpreter lock), not the machine, is the limit, at roughly "
+            f"{statistics.median(s.server_cpu / max(s.reruns / s.seconds, 1e-9) for s in steps) * 1000:.0f} ms of CPU a rerun.",
+        ]
+        if failing and statistics.median(s.server_cpu for s in failing) >= 0.8
+        else []
+    )
+    return "\n".join(
+        [
+            "# Load test: the server alone",
+            "",
+            f"**Capacity: {found} viewers**, each moving the day once a second, with the 95th percentile of rerun "
+            f"times at or under {P95_LIMIT_MS / 1000:.0f} s{upper}.",
+            *why,
+            "",
+            f"- Measured {datetime.now(UTC):%Y-%m-%d %H:%M UTC} on {os.cpu_count()} CPUs ({platform.machine()}), "
+            f"{psutil.virtual_memory().total / 2**30:.0f} GB, shared with other work: the load average at the start of each "
+            "step says how busy the machine already was.",
+            "- Written by `bench/capacity.py` (`make load-test`; `make docs` writes this file). One `streamlit run app.py` "
+            "on 127.0.0.1 with the shipped records; Locust (`bench/locustfile.py`) on the same machine, one process.",
+            "- A viewer speaks Streamlit's websocket protocol with the protobuf classes of the installed `streamlit` "
+            "package: it opens `/_stcore/stream`, asks for a first run with `?day=...`, then once a second asks for a "
+            "rerun with the next day on the **day widget** and waits for that run's `script_finished`. A rerun time runs "
+            "from the request to that message. Like a browser, it sends back the query string and the hashes of the "
+            "large messages it already holds.",
+            '- The day widget is looked up by its key in the first run\'s deltas: today the slider `st.slider(key="day")`. '
+            "When the day comes back through the map component's value instead (issue #12), run with "
+            "`SANCTUARYMAP_DAY_WIDGET=component:streamlit_folium.st_folium` and make `component_value` in "
+            "`bench/locustfile.py` send what the in-map control sends.",
+            f"- Each step ramps its viewers up unmeasured, then measures for {seconds} s. A step holds if no rerun failed, "
+            "p95 ≤ 1 s, and the viewers together got at least 90% of the reruns they asked for. Steps double from "
+            f"{START_USERS} viewers until one fails, then halve the gap; a step that fails is run once more (the "
+            "machine is shared), and a number of viewers counts as held if either run held. Every run is listed.",
+            "- Server CPU: the streamlit process's CPU time over the measured part, in cores (2 = both cores busy). Peak RSS: "
+            f"its resident memory, sampled every half second (idle, with the data loaded: {idle_rss / 2**20:.0f} MB). "
+            "Locust CPU: the load generator's own, over the whole step.",
+            "- The end-to-end check with real browsers is `tests/test_load.py` (10 Chromium pages; `load-test-browsers.md`).",
+            "",
+            "| viewers | reruns | reruns/s | median (ms) | p95 (ms) | slowest (ms) | failed | server CPU (cores) "
+            "| server peak RSS (MB) | locust CPU (cores) | load average at start | holds |",
+            "|" + " --- |" * 12,
+            *rows,
+            "",
+        ]
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--report", type=Path, help="write the report here (default: a temporary folder)")
+    parser.add_argument("--seconds", type=int, default=30, help="measured seconds per step (default 30)")
+    parser.add_argument("--budget", type=float, default=480, help="seconds for the whole search (default 480)")
+    parser.add_argument("--max-users", type=int, default=128)
+    parser.add_argument("--users", type=int, help="run one step with this many viewers, no search")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="sanctuarymap-load-"))
+    server = AppServer(ROOT, work / "streamlit.log", env={"SANCTUARYMAP_RECORDS": str(ROOT / "records")})
+    try:
+        run_step(server, 1, 3, work)  # loads the data once, so that no step pays for it
+        idle = rss(psutil.Process(server.process.pid))
+        if args.users:
+            steps = [run_step(server, args.users, args.seconds, work)]
+            print(describe(steps[0]))
+        else:
+            steps = search(server, args.seconds, args.budget, args.max_users, work)
+    finally:
+        server.stop()
+    text = report(steps, idle, args.seconds)
+    target = args.report or work / "load-test.md"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    print(f"\ncapacity: {capacity(steps)} viewers; report: {target}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,190 @@
+"""Locust: simulated viewers of the app, speaking Streamlit's own websocket protocol.
+
+    locust -f bench/locustfile.py --host http://127.0.0.1:8501     # bench/capacity.py runs it
+
+Each viewer does what a browser does, without a browser: it opens ``/_stcore/stream`` (subprotocol
+``streamlit``), asks for a first run with a query string (``?day=...``, as a shared link would), and
+reads the ForwardMsgs that follow until ``script_finished``. Then, once a second, it moves the day
+by one and asks for a rerun with that widget's new value, timing each from the request to the
+``script_finished`` of that run. The messages are the protobuf classes shipped inside the
+``streamlit`` package (``streamlit.proto.BackMsg_pb2`` and ``ForwardMsg_pb2``), so the protocol is
+the installed Streamlit's, whatever its version.
+
+Which widget carries the day is looked up, not assumed: the viewer reads the elements of the first
+run's deltas and takes the one that ``DAY_WIDGET`` names (environment variable
+``SANCTUARYMAP_DAY_WIDGET``):
+
+- a widget key, such as ``day`` (the default: today's ``st.slider(..., key="day")``): the widget
+  whose id ends in ``-day``;
+- ``component:<name>``, such as ``component:streamlit_folium.st_folium``: the custom component of
+  that name, for when the day is reported back through the map component's value (issue #12).
+
+The new value is written in the form that kind of element takes: a date slider's microseconds since
+1970 (UTC), or a component's JSON value built by ``component_value`` (edit it to match what the
+in-map control sends). Like a browser, a viewer sends back the query string the last run set and
+the hashes of the large messages it has already received, so the server sends references instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import time
+from datetime import date, timedelta
+
+import gevent
+import websocket
+from locust import User, constant_pacing, events, task
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+DAY_WIDGET = os.environ.get("SANCTUARYMAP_DAY_WIDGET", "day")
+# If set, every rerun time (ms) since the last viewer arrived, and when that was, are written here as
+# JSON when the run stops: bench/capacity.py takes exact percentiles from it (Locust's own are
+# rounded above 100 ms) and the server's CPU over the same span.
+TIMES_FILE = os.environ.get("SANCTUARYMAP_LOCUST_TIMES")
+FIRST_DAY, LAST_DAY = date(2017, 1, 1), date(2017, 12, 31)
+TIMEOUT = 60  # s to wait for one run to finish before the step counts as failed
+EPOCH = date(1970, 1, 1)
+# The script_finished statuses that end a run the viewer asked for (not one cut short by a newer rerun).
+_DONE = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR}
+
+
+_rerun_times: list[float] = []
+_measured = {"from": None, "to": None}  # wall-clock seconds (time.time)
+
+
+@events.spawning_complete.add_listener
+def _forget_times(**_kwargs) -> None:
+    _rerun_times.clear()  # every viewer has arrived: measure from here, as --reset-stats does
+    _measured["from"] = time.time()
+
+
+@events.test_stop.add_listener
+def _write_times(**_kwargs) -> None:
+    _measured["to"] = time.time()
+    if TIMES_FILE:
+        with open(TIMES_FILE, "w", encoding="utf-8") as f:
+            json.dump({"measured_from": _measured["from"], "measured_to": _measured["to"], "rerun_ms": _rerun_times}, f)
+
+
+def component_value(day: date) -> str:
+    """A component's JSON value for ``day``; what the in-map day control (issue #12) will report."""
+    return json.dumps({"day": day.isoformat()})
+
+
+def find_widget(elements: list, name: str):
+    """The element ``name`` designates (see the module's docstring), or None."""
+    for element in elements:
+        kind = element.WhichOneof("type")
+        if name.startswith("component:"):
+            if kind == "component_instance" and element.component_instance.component_name == name.removeprefix("component:"):
+                return element
+        elif kind and getattr(getattr(element, kind), "id", "").endswith(f"-{name}"):
+            return element
+    return None
+
+
+def widget_state(element, day: date) -> WidgetState:
+    """The widget state that sets ``element`` to ``day``."""
+    kind = element.WhichOneof("type")
+    if kind == "slider":
+        state = WidgetState(id=element.slider.id)
+        state.double_array_value.data.append((day - EPOCH).days * 86_400_000_000)
+    elif kind == "date_input":
+        state = WidgetState(id=element.date_input.id)
+        state.string_array_value.data.append(day.isoformat())
+    elif kind == "component_instance":
+        state = WidgetState(id=element.component_instance.id, json_value=component_value(day))
+    else:
+        raise ValueError(f"the day widget is a {kind}: bench/locustfile.py does not know how to set one")
+    return state
+
+
+class StreamlitRun:
+    """One websocket session with the app: runs it and reads what it sends back."""
+
+    def __init__(self, url: str):
+        self.socket = websocket.create_connection(url, subprotocols=["streamlit"], timeout=TIMEOUT)
+        self.query_string = ""
+        self.cached: dict[str, ForwardMsg] = {}  # large messages already received, by hash
+
+    def rerun(self, query_string: str | None = None, states: list[WidgetState] = ()) -> tuple[list, int]:
+        """Ask for a run; return the elements it drew and the bytes received, once it has finished."""
+        message = BackMsg()
+        message.rerun_script.query_string = self.query_string if query_string is None else query_string
+        message.rerun_script.page_script_hash = ""
+        message.rerun_script.widget_states.widgets.extend(states)
+        message.rerun_script.cached_message_hashes.extend(self.cached)
+        self.socket.send_binary(message.SerializeToString())
+        elements, received = [], 0
+        while True:
+            data = self.socket.recv()
+            received += len(data)
+            forward = ForwardMsg()
+            forward.ParseFromString(data)
+            kind = forward.WhichOneof("type")
+            if kind == "ref_hash":
+                forward = self.cached.get(forward.ref_hash, forward)
+                kind = forward.WhichOneof("type")
+            elif forward.metadata.cacheable:
+                self.cached[forward.hash] = forward
+            if kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
+                element = forward.delta.new_element
+                if element.WhichOneof("type") == "exception":
+                    raise RuntimeError(f"the page shows an exception: {element.exception.message[:200]}")
+                elements.append(element)
+            elif kind == "page_info_changed":
+                self.query_string = forward.page_info_changed.query_string
+            elif kind == "script_finished" and forward.script_finished in _DONE:
+                return elements, received
+
+    def close(self) -> None:
+        self.socket.close()
+
+
+class Viewer(User):
+    """A reader who opens the page on some day, then moves the day forward once a second."""
+
+    wait_time = constant_pacing(1)
+
+    def on_start(self) -> None:
+        url = self.host.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
+        self.day = FIRST_DAY + timedelta(days=random.randrange(300))  # noqa: S311 (spreads viewers over the year)
+        started = time.perf_counter()
+        try:
+            self.run = StreamlitRun(url)
+            elements, received = self.run.rerun(query_string=f"day={self.day.isoformat()}")
+            self.widget = find_widget(elements, DAY_WIDGET)
+            if self.widget is None:
+                raise LookupError(f"no element named {DAY_WIDGET!r} in the first run ({len(elements)} elements)")
+        except Exception as error:
+            self._record("first run", started, 0, error)
+            raise
+        self._record("first run", started, received, None)
+        # Viewers who arrive together still act at their own moments of the second, as readers do:
+        # without this, every viewer spawned in the same tick would rerun in the same instant.
+        gevent.sleep(random.random())  # noqa: S311
+
+    @task
+    def next_day(self) -> None:
+        self.day = self.day + timedelta(days=1) if self.day < LAST_DAY else FIRST_DAY
+        started = time.perf_counter()
+        try:
+            elements, received = self.run.rerun(states=[widget_state(self.widget, self.day)])
+            self.widget = find_widget(elements, DAY_WIDGET) or self.widget
+        except Exception as error:
+            self._record("rerun with a new day", started, 0, error)
+            return
+        _rerun_times.append(self._record("rerun with a new day", started, received, None))
+
+    def on_stop(self) -> None:
+        if getattr(self, "run", None) is not None:
+            self.run.close()
+
+    def _record(self, name: str, started: float, received: int, error: Exception | None) -> float:
+        milliseconds = (time.perf_counter() - started) * 1000
+        events.request.fire(request_type="WS", name=name, response_time=milliseconds, response_length=received, exception=error, context={})
+        return milliseconds

@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
+NODE := /usr/bin/node
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Where `make run` listens: this machine only, unless told (make run ADDRESS=0.0.0.0 serves the network).
 ADDRESS ?= localhost
@@ -16,7 +17,7 @@ URL_HOST ?= $(if $(filter 0.0.0.0 ::,$(ADDRESS)),$(shell hostname),$(ADDRESS))
 run: $(VENV)/app.stamp
 	$(BIN)/streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT) --browser.serverAddress $(URL_HOST)
 
-test: $(VENV)/test.stamp $(CHROMIUM)
+test: $(VENV)/test.stamp $(CHROMIUM) $(NODE)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest --browser-tests --load-test
@@ -32,11 +33,12 @@ bench: $(VENV)/test.stamp $(CHROMIUM)
 load-test: $(VENV)/test.stamp
 	$(BIN)/python bench/capacity.py $(if $(DOCS),--report $(DOCS)/load-test.md)
 
-# Refresh what the tests and the load test write on purpose: docs/screenshot.png, docs/load-test-browsers.md
-# (the ten-browser test) and docs/load-test.md (make load-test). `make test` writes only to temporary folders.
+# Refresh what is written on purpose, never by `make test` (which writes only to temporary folders):
+# docs/screenshot.png and docs/replay.gif (scripts/record_docs.py, from the running app),
+# docs/load-test-browsers.md (the ten-browser test) and docs/load-test.md (make load-test).
 docs: $(VENV)/test.stamp $(CHROMIUM)
-	$(BIN)/python -m pytest --browser-tests --load-test --docs-dir docs \
-		tests/test_browser.py::test_open_the_page_and_see_the_map tests/test_load.py
+	$(BIN)/python scripts/record_docs.py
+	$(BIN)/python -m pytest --browser-tests --load-test --docs-dir docs tests/test_load.py
 	$(MAKE) load-test DOCS=docs
 
 geodata: $(VENV)/app.stamp
@@ -72,6 +74,11 @@ $(VENV)/test.stamp: requirements-test.txt $(VENV)/app.stamp
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	$(SUDO) apt-get install -y -qq chromium
+
+# The map page's own tests (tests/js/, run by tests/test_painting.py) run in Node.
+$(NODE):
+	$(SUDO) apt-get update -qq
+	$(SUDO) apt-get install -y -qq nodejs
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

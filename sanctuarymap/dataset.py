@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sanctuarymap import chart, geodata, records, status
+from sanctuarymap import chart, geodata, maps, payload, records, status
 
 # The span the slider replays; earlier events only set where each jurisdiction starts.
 FIRST_DAY = date(2017, 1, 1)
@@ -52,19 +52,43 @@ class Dataset:
         return dict(sorted(names.items(), key=lambda item: item[1]))
 
     @cached_property
+    def all_names(self) -> dict[str, str]:
+        """Display name of every jurisdiction, the nation's too (national events name it)."""
+        return {j.jurisdiction_id: geodata.display_name(j.name, j.kind, j.state) for j in self.records.jurisdictions.itertuples()}
+
+    @cached_property
+    def changes_body(self) -> bytes:
+        """The changes payload the page replays from, as the JSON bytes served to it."""
+        built = payload.build(self.changes, self.records.events, self.drawn, self.all_names, self.first_day, self.last_day, maps.PALETTES)
+        return payload.encode(built)
+
+    @cached_property
     def event_days(self) -> list[date]:
         """Days within the replayed span on which at least one event happened."""
         days = self.records.events["date"]
         return sorted({d for d in days if self.first_day <= d <= self.last_day})
 
     @cached_property
-    def sources_by_event(self) -> dict[str, pd.DataFrame]:
-        return {event_id: group for event_id, group in self.records.sources.groupby("event_id")}
+    def sources_by_event(self) -> dict[str, list]:
+        """Each event's sources, as rows (named tuples) in file order: built in one pass, read on every rerun."""
+        by_event: dict[str, list] = {}
+        for source in self.records.sources.itertuples(index=False):
+            by_event.setdefault(source.event_id, []).append(source)
+        return by_event
 
     @cached_property
-    def chart_areas(self) -> dict[str, list[dict]]:
+    def changes_by_place(self) -> dict[str, pd.DataFrame]:
+        """Each jurisdiction's rows of ``changes``: the panel needs the status of one place only."""
+        return {j: group for j, group in self.changes.groupby("jurisdiction_id", sort=False)}
+
+    def status_of(self, jurisdiction_id: str, day: date) -> pd.DataFrame:
+        """``status.as_of`` for one jurisdiction, from its own changes (the same rule, a fraction of the rows)."""
+        return status.as_of(self.changes_by_place.get(jurisdiction_id, self.changes.iloc[0:0]), [jurisdiction_id], day)
+
+    @cached_property
+    def chart_areas(self) -> dict[str, pd.DataFrame]:
         """The chart's rows for each dimension: the same on every day, so built once."""
-        return {key: chart.areas(self.counts, key) for key in status.DIMENSIONS}
+        return {key: chart.areas(self.counts, key, self.first_day) for key in status.DIMENSIONS}
 
 
 def files_version(*folders: Path | str) -> str:

@@ -67,7 +67,7 @@ def events_of(recs: records.Records, jurisdiction_id: str) -> pd.DataFrame:
     return events[mask].sort_values(["date", "event_id"])
 
 
-def timeline_html(events: pd.DataFrame, by_event: dict[str, pd.DataFrame], day: date, names: dict[str, str]) -> str:
+def timeline_html(events: pd.DataFrame, by_event: dict, day: date, names: dict[str, str]) -> str:
     """Events as a list; those after ``day`` are marked as still to come.
 
     ``by_event`` maps an event id to its sources.
@@ -94,11 +94,12 @@ def timeline_html(events: pd.DataFrame, by_event: dict[str, pd.DataFrame], day: 
     return '<ol class="sm-timeline">' + "".join(items) + "</ol>"
 
 
-def sources_html(sources: pd.DataFrame | None) -> str:
-    if sources is None or sources.empty:
+def sources_html(sources) -> str:
+    """A list of links; ``sources`` is a DataFrame of sources, or a list of its rows (named tuples)."""
+    if sources is None or len(sources) == 0:
         return ""
     parts = []
-    for source in sources.itertuples(index=False):
+    for source in sources.itertuples(index=False) if isinstance(sources, pd.DataFrame) else sources:
         text = f"{source.outlet}: {source.title}"
         if pd.notna(source.published) and source.published:
             text += f" ({day_label(source.published)})"
@@ -112,12 +113,18 @@ def sources_html(sources: pd.DataFrame | None) -> str:
     return '<ul class="sm-sources">' + "".join(parts) + "</ul>"
 
 
-def recent_events(recs: records.Records, day: date, count: int = 6) -> pd.DataFrame:
-    """The events of ``day`` and the last few before it, newest first."""
+def recent_events(recs: records.Records, day: date, count: int = 6, most: int = 10) -> pd.DataFrame:
+    """The events of ``day`` and the last few before it, newest first: ``count`` of them, more if the
+    day itself has more, but never above ``most`` (``recent_html`` says how many of the day's are left out)."""
     events = recs.events  # sorted by date and event id when loaded
     past = events[events["date"] <= day].iloc[::-1]
     today = int((past["date"] == day).sum())
-    return past.head(max(count, today))
+    return past.head(min(max(count, today), most))
+
+
+def count_on(recs: records.Records, day: date) -> int:
+    """How many events happened on ``day``."""
+    return int((recs.events["date"] == day).sum())
 
 
 STYLE = """<style>
@@ -131,25 +138,17 @@ STYLE = """<style>
 .sm-sources { font-size: 0.78rem; margin: 0.15rem 0 0 0; padding-left: 1rem; }
 .sm-status { border-collapse: collapse; margin-bottom: 0.6rem; font-size: 0.9rem; }
 .sm-status td { padding: 0.15rem 0.6rem 0.15rem 0; }
-.sm-legend { display: flex; flex-wrap: wrap; gap: 0.35rem 1rem; font-size: 0.85rem; margin-top: 0.3rem; }
-.sm-swatch { display: inline-block; width: 0.9rem; height: 0.9rem; border: 1px solid #555;
-             vertical-align: -0.12rem; margin-right: 0.3rem; }
 .sm-panel-title { margin: 0 0 0.2rem 0; }
 .sm-timeline-box { max-height: 26rem; overflow-y: auto; }
+/* The map, its legend and its timeline fit in the first screenful of a 1366x768 laptop. */
+[data-testid="stMainBlockContainer"] { padding-top: 2.2rem; }
+h1 { font-size: 1.9rem !important; padding: 0 0 0.1rem 0 !important; }
 </style>"""
 
 
 def problems_table(problems: list[records.Problem]) -> pd.DataFrame:
     """Problems as rows a reader can scan: file, row, column, expected, found."""
     return pd.DataFrame([vars(p) for p in problems], columns=["file", "row", "column", "expected", "found"])
-
-
-def legend_html(entries: list[tuple[str, str]], title: str) -> str:
-    items = "".join(
-        f'<span class="sm-legend-item"><span class="sm-swatch" style="background:{html.escape(colour)}"></span>{html.escape(label)}</span>'
-        for colour, label in entries
-    )
-    return f'<div class="sm-legend" data-legend="{html.escape(title)}"><strong>{html.escape(title)}:</strong>{items}</div>'
 
 
 def panel_html(
@@ -172,11 +171,15 @@ def panel_html(
     )
 
 
-def recent_html(events: pd.DataFrame, by_event: dict[str, pd.DataFrame], day: date, names: dict[str, str]) -> str:
+def recent_html(events: pd.DataFrame, by_event: dict[str, pd.DataFrame], day: date, names: dict[str, str], on_the_day: int = 0) -> str:
+    """``recent_events`` as a list; ``on_the_day`` (``count_on``) above those listed for ``day`` is said in a line."""
     if events.empty:
         return '<p class="sm-empty">Nothing recorded yet.</p>'
-    body = timeline_html(events, by_event, day, names)
-    return body.replace('class="sm-timeline"', 'class="sm-timeline sm-recent"', 1)
+    body = timeline_html(events, by_event, day, names).replace('class="sm-timeline"', 'class="sm-timeline sm-recent"', 1)
+    left_out = on_the_day - int((events["date"] == day).sum())
+    if left_out > 0:
+        body += f'<p class="sm-more">… and {left_out} more event{"s" if left_out > 1 else ""} on {html.escape(day_label(day))}.</p>'
+    return body
 
 
 # The federal government's own lists and letters: each names places, and the About page counts them.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -30,10 +29,11 @@ def map_component(at: AppTest):
 
 
 def recorded_shapes(at: AppTest) -> dict[str, str]:
-    """The base map's clickable shapes: shape key → jurisdiction id."""
+    """The map's clickable shapes, from the changes payload the page fetches: shape key → jurisdiction id."""
     script = map_component(at)["script"]
-    config, _ = json.JSONDecoder().raw_decode(script, script.index('{"url":'))
-    return {key: jurisdiction_id for key, jurisdiction_id, _ in config["recorded"]}
+    url = json.loads(script[script.index('{"boundaries"') : script.index("});") + 1])["changes"]
+    body = json.loads((ROOT / "static" / url.removeprefix("/app/static/")).read_text(encoding="utf-8"))
+    return {key: body["places"][place][0] for key, place in body["shapes"]}
 
 
 def problems_shown(at: AppTest) -> list[dict]:
@@ -41,19 +41,18 @@ def problems_shown(at: AppTest) -> list[dict]:
     return table.value.to_dict("records")
 
 
-def restyle_payload(at: AppTest) -> dict:
+def map_view(at: AppTest) -> dict:
+    """What the last run told the map page: the day, the colouring, the selection."""
     script = map_component(at)["feature_group"]
-    start_index = script.index("restyle(") + len("restyle(")
-    payload, _ = json.JSONDecoder().raw_decode(script, start_index)
-    return payload
+    start_index = script.index("show(") + len("show(")
+    found, _ = json.JSONDecoder().raw_decode(script, start_index)
+    return found
 
 
-def category_of(at: AppTest, shape_key: str) -> int:
-    """The category index the last step sent for one shape, found through the base map's shape order."""
-    script = map_component(at)["script"]
-    config, _ = json.JSONDecoder().raw_decode(script, script.index('{"url":'))
-    order = [key for key, _, _ in config["recorded"]]
-    return restyle_payload(at)["category"][order.index(shape_key)]
+def report(at: AppTest, day: str, seq: int, click: str | None = None) -> AppTest:
+    """The map page settling on ``day`` (or a click on ``click``), as st_folium hands it to the script."""
+    at.session_state["map"] = {"last_object_clicked_popup": json.dumps({"page": "test", "seq": seq, "day": day, "click": click})}
+    return at.run()
 
 
 def markdown_text(at: AppTest) -> str:
@@ -69,34 +68,40 @@ def test_page_runs_and_shows_the_map(at):
     assert not at.exception
     assert at.title[0].value == "Sanctuary Map 2017"
     args = map_component(at)
-    assert "boundaries.json" in args["script"]
+    assert "SanctuaryMap.start(" in args["script"] and "boundaries.json" in args["script"]
     assert args["returned_objects"] == ["last_object_clicked_popup"]
     assert not any("cdn" in link for link in args["js_links"] + args["css_links"])
+    assert any(link.startswith("/app/static/js/sanctuarymap.js?v=") for link in args["js_links"])
+    assert map_view(at) == {"day": "2017-04-21", "daySet": 1, "colour": "sanctuary", "selected": None}
+    assert not at.get("slider")  # one day on screen: the map's own timeline
 
 
-def test_slider_changes_the_colours_and_the_day_shown(at):
-    at.slider(key="day").set_value(date(2017, 8, 21)).run()
+def test_the_changes_are_published_where_the_map_fetches_them(at):
+    script = map_component(at)["script"]
+    url = json.loads(script[script.index('{"boundaries"') : script.index("});") + 1])["changes"]
+    published = ROOT / "static" / url.removeprefix("/app/static/")
+    assert published.is_file()
+    body = json.loads(published.read_text(encoding="utf-8"))
+    assert body["first_day"] == "2017-01-01" and len(body["dimensions"]) == 3
+
+
+def test_a_settled_day_updates_the_story_and_the_url(at):
     at.radio(key="colour").set_value("lawsuit").run()
-    before = category_of(at, "cities:0644000")
-    at.slider(key="day").set_value(date(2017, 8, 22)).run()
-    after = category_of(at, "cities:0644000")
-    assert (before, after) == (0, 1)  # Los Angeles: no lawsuit, then suing
+    report(at, "2017-08-22", seq=1)
     assert "On 22 August 2017" in markdown_text(at)
     assert at.query_params["day"] == "2017-08-22"
+    assert map_view(at)["day"] == "2017-08-22" and map_view(at)["daySet"] == 1  # the page's own day: not sent back as new
 
 
 def test_base_map_script_does_not_change_with_the_day(at):
     first = map_component(at)["script"]
-    at.slider(key="day").set_value(date(2017, 10, 5)).run()
-    assert map_component(at)["script"] == first  # the mounted map stays; only the restyle layer changes
+    report(at, "2017-10-05", seq=1)
+    assert map_component(at)["script"] == first  # the mounted map stays; only the view layer changes
 
 
-def test_colour_by_switches_the_legend(at):
-    assert 'data-legend="Sanctuary status"' in markdown_text(at)
+def test_colour_by_is_passed_to_the_map(at):
     at.radio(key="colour").set_value("pressure").run()
-    text = markdown_text(at)
-    assert 'data-legend="Federal pressure"' in text and "Warned by DOJ letter" in text
-    assert restyle_payload(at)["dimension"] == "Federal pressure"
+    assert map_view(at)["colour"] == "pressure"
     assert at.query_params["colour"] == "pressure"
 
 
@@ -106,39 +111,29 @@ def test_find_selects_a_place_and_shows_its_story(at):
     assert 'data-selected="il-chicago"' in text and "Chicago, IL" in text
     assert "Warned by DOJ letter" in text  # on 21 April 2017, the default day
     assert "still to come" in text
-    assert restyle_payload(at)["selected"] == "il-chicago"
+    assert map_view(at)["selected"] == "il-chicago"
     assert map_component(at)["center"] is not None  # the map flies to it
+    assert at.query_params["selected"] == "il-chicago"
+
+
+def test_a_click_on_the_map_selects_the_place_for_the_day_shown(at):
+    report(at, "2017-09-15", seq=1, click="il-chicago")
+    text = markdown_text(at)
+    assert 'data-selected="il-chicago"' in text and "On 15 September 2017" in text
+    assert "Ruling in its favour" in text
     assert at.query_params["selected"] == "il-chicago"
 
 
 def test_selection_stays_while_the_day_changes(at):
     at.selectbox(key="selected").set_value("il-chicago").run()
-    at.slider(key="day").set_value(date(2017, 9, 15)).run()
+    report(at, "2017-09-15", seq=1)
     assert 'data-selected="il-chicago"' in markdown_text(at)
     assert "Ruling in its favour" in markdown_text(at)
 
 
-def test_next_and_previous_event_buttons_jump_between_event_days(at):
-    at.slider(key="day").set_value(date(2017, 8, 21)).run()
-    at.button[1].click().run()  # Next event
-    assert at.slider(key="day").value == date(2017, 8, 22)
-    at.button[0].click().run()  # Previous event
-    assert at.slider(key="day").value == date(2017, 8, 21)
-
-
-def test_play_replays_day_by_day_and_stops_at_the_end_of_the_year():
-    at = start(day="2017-12-26")
-    at.selectbox(key="speed").set_value("4 days/s").run()
-    at.toggle(key="playing").set_value(True).run()  # AppTest follows the replay's reruns to the end
-    assert not at.exception
-    assert at.slider(key="day").value == date(2017, 12, 31)
-    assert at.toggle(key="playing").value is False
-    assert at.selectbox(key="speed").value == "4 days/s"
-
-
 def test_a_shared_url_restores_the_view():
     at = start(day="2017-08-22", colour="lawsuit", selected="ca-los-angeles")
-    assert at.slider(key="day").value == date(2017, 8, 22)
+    assert map_view(at) == {"day": "2017-08-22", "daySet": 1, "colour": "lawsuit", "selected": "ca-los-angeles"}
     assert at.radio(key="colour").value == "lawsuit"
     assert 'data-selected="ca-los-angeles"' in markdown_text(at)
 
@@ -146,8 +141,15 @@ def test_a_shared_url_restores_the_view():
 def test_a_broken_url_falls_back_to_defaults():
     at = start(day="not-a-day", colour="<b>", selected="<script>")
     assert not at.exception
-    assert at.slider(key="day").value == date(2017, 4, 21)
+    assert map_view(at)["day"] == "2017-04-21"
     assert at.radio(key="colour").value == "sanctuary"
+
+
+def test_a_forged_report_changes_nothing(at):
+    at.session_state["map"] = {"last_object_clicked_popup": '{"page": 1, "day": "<script>"}'}
+    at.run()
+    assert not at.exception
+    assert map_view(at)["day"] == "2017-04-21"
 
 
 def test_download_is_offered_for_the_selection(at):
@@ -156,6 +158,8 @@ def test_download_is_offered_for_the_selection(at):
 
 
 def test_about_page_explains_rules_and_sources(at):
+    assert "How a place's status is derived" not in markdown_text(at)  # drawn only when asked for
+    at.toggle(key="about").set_value(True).run()
     text = markdown_text(at)
     assert "How a place's status is derived" in text
     assert "`doj_warning_letter`" in text and "us-atlas" in text
@@ -188,7 +192,7 @@ def test_records_with_no_rows_show_their_problems_and_an_empty_map(monkeypatch, 
     (table,) = at.dataframe
     assert set(table.value["file"]) == {p.name for p in records_dir.glob("*.csv")}
     assert set(table.value["found"]) == {"only the header row"}
-    assert restyle_payload(at)["category"] == []  # the map is drawn, with nothing to colour
+    assert map_view(at)["day"] == "2017-04-21"  # the map is drawn, with nothing to colour
 
 
 def test_broken_city_points_are_listed_and_states_and_counties_still_draw(monkeypatch, records_dir, tmp_path):

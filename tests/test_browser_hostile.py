@@ -30,6 +30,7 @@ INJECTED = "img[src='x'], [onerror], [onload], [onclick], [onmouseover], script[
 RECORDS, PROBLEMS = records.read(HOSTILE)
 MAPPED = RECORDS.jurisdictions[RECORDS.jurisdictions["kind"] != "nation"]
 NAMES = {j.jurisdiction_id: geodata.display_name(j.name, j.kind, j.state) for j in MAPPED.itertuples()}
+ALL_NAMES = {j.jurisdiction_id: geodata.display_name(j.name, j.kind, j.state) for j in RECORDS.jurisdictions.itertuples()}
 
 
 @pytest.fixture(scope="module")
@@ -213,3 +214,17 @@ def test_the_page_lists_the_refused_rows(page: Page, hostile_server):
     # None of the refused URLs became a link anywhere on the page.
     hrefs = page.locator("a[href]").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert [h for h in hrefs if re.match(r"\s*(javascript|data):", h, re.IGNORECASE)] == []
+
+
+@pytest.mark.parametrize("day", ["2017-01-25", "2017-04-21", "2017-06-01"])
+def test_the_map_s_caption_shows_names_as_typed(page: Page, hostile_server, day):
+    open_app(page, hostile_server, f"?day={day}")
+    caption = map_frame(page).locator(".sm-caption")
+    expect(caption).to_have_text(re.compile(r"^\d+ \w{3} 2017 · "), use_inner_text=False)
+    text = caption.text_content()
+    events = RECORDS.events[RECORDS.events["date"].astype(str) == day]
+    for ids in events["jurisdiction_ids"]:
+        for jurisdiction_id in ids[:2]:  # the caption names two places, then counts the rest
+            name = ALL_NAMES[jurisdiction_id]
+            assert name in text, f"{jurisdiction_id}: {name!r} not shown as typed in {text!r}"
+    expect(caption.locator("*")).to_have_count(0)  # text only: nothing in a name became an element

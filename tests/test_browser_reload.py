@@ -67,11 +67,14 @@ def test_an_edit_shows_on_reload_and_an_open_page_keeps_working(page: Page, edit
     expect(problems.get_by_test_id("stDataFrame").locator("table").first).to_contain_text("'2017-02-30'", use_inner_text=False)
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
 
-    # The page left open: its next step runs on the new data, with no reload and no exception.
-    slider = other.get_by_role("slider")
-    slider.focus()
+    # The page left open: its next step runs on the new data, with no reload and no exception. The
+    # changes travel at a new address, so the map starts afresh on them, on the day the reader chose.
+    other.frame_locator(MAP_IFRAME).get_by_role("slider", name="Day").focus()
     other.keyboard.press("ArrowRight")
-    expect(slider).to_have_attribute("aria-valuetext", "2 Sep 2017", timeout=WAIT)
+    expect(other).to_have_url(re.compile(r"[?&]day=2017-09-02(&|$)"), timeout=WAIT)
+    box = other.frame_locator(MAP_IFRAME).locator(".leaflet-container")
+    expect(box).to_have_attribute("data-day", "2017-09-02", timeout=WAIT)
+    expect(box).to_have_attribute("data-load", "ready", timeout=WAIT)
     expect(other.get_by_text(ADDED).first).to_be_visible(timeout=WAIT)
     expect(other.get_by_test_id("stExpander").filter(has_text="problem(s)")).to_contain_text("1 problem(s)", timeout=WAIT)
     expect(other.locator('[data-testid="stException"]')).to_have_count(0)

@@ -198,7 +198,7 @@ def test_events_csv_neutralises_every_formula(data):
     assert {'=HYPERLINK("http://x","y")', "+cmd|'", "@SUM(A1)", "-2+3", "=1+1", "+Title", "-Outlet"} <= seen_formulas
 
 
-# --- The map's script
+# --- The map's script and its changes payload
 
 
 def _json_of(element, attribute: str) -> str:
@@ -207,25 +207,25 @@ def _json_of(element, attribute: str) -> str:
     return found[0]
 
 
-def test_base_map_config_cannot_end_its_script(data):
-    config_json = _json_of(maps.base_map(data.drawn), "config_json")
-    assert "</" not in config_json
-    recorded = json.loads(config_json)["recorded"]
-    assert [name for _, _, name in recorded] == list(data.drawn["name"])  # every name, intact, in order
-    assert any("</script>" in name for name in data.drawn["name"])  # the fixture still tries
+def test_the_map_script_carries_no_record_text(data):
+    # Names and summaries reach the page only inside the fetched JSON, read with textContent.
+    config_json = _json_of(maps.base_map("/app/static/generated/changes-x.json"), "config_json")
+    assert json.loads(config_json) == {"boundaries": maps.BOUNDARIES_URL, "changes": "/app/static/generated/changes-x.json"}
 
 
 @pytest.mark.parametrize("colour", list(status.DIMENSIONS))
-def test_restyle_payload_cannot_end_its_script(data, colour):
-    current = status.as_of(data.changes, data.mapped_ids, date(2017, 12, 31))
+def test_the_view_cannot_end_its_script(data, colour):
     for selected in [None, *data.mapped_ids]:
-        payload = maps.restyle_payload(current, data.drawn, colour, selected)
-        payload_json = _json_of(maps.status_layer(payload), "payload_json")
-        assert "</" not in payload_json
-        assert json.loads(payload_json) == payload
+        current = maps.view(date(2017, 12, 31), 1, colour, selected)
+        view_json = _json_of(maps.view_layer(current), "view_json")
+        assert "</" not in view_json and "<!--" not in view_json
+        assert json.loads(view_json) == current
 
 
-def test_base_map_config_holds_no_html_comment_opener(data):
-    # In a standalone HTML document (base_map(...).save(...)) a name holding '<!--<script>' would keep
-    # the script element open past its end tag, and the map would never start.
-    assert "<!--" not in _json_of(maps.base_map(data.drawn), "config_json")
+def test_the_payload_keeps_every_name_intact(data):
+    body = json.loads(data.changes_body)
+    names = dict(body["places"])
+    assert names == data.all_names  # every name, as typed: the page shows it with textContent
+    assert any("</script>" in name for name in names.values())  # the fixture still tries
+    shown = [names[body["places"][place][0]] for _, place in body["shapes"]]
+    assert shown == list(data.drawn["name"])

@@ -112,9 +112,12 @@ async def open_viewer(browser: Browser, url: str, index: int) -> Viewer:
 
 
 async def scrub(viewer: Viewer) -> str:
+    """A day forward on the map's own timeline, then until the server has followed (the URL has the day)."""
     page = viewer.page
-    await page.get_by_role("slider").focus()
+    await page.frame_locator(MAP_IFRAME).get_by_role("slider", name="Day").focus()
     await page.keyboard.press("ArrowRight")
+    day = await viewer.frame.evaluate("() => document.querySelector('.leaflet-container').getAttribute('data-day')")
+    await expect(page).to_have_url(re.compile(rf"[?&]day={day}(&|$)"), timeout=STEP_TIMEOUT)
     return "scrub"
 
 

@@ -1,0 +1,119 @@
+"""Refresh the pictures in docs/ from the real app: the screenshot and a short replay video.
+
+    python scripts/record_docs.py        # make docs
+
+Starts ``streamlit run app.py`` on a free port of localhost (tests/conftest.py's AppServer), drives
+Debian's Chromium with Playwright and writes
+
+- ``docs/screenshot.png``: the map on 22 August 2017, coloured by lawsuit, Los Angeles selected, as a
+  1366x768 laptop shows it;
+- ``docs/replay.gif``: about ten seconds of the year playing in the map, from 1 August at 4 days/s.
+  The frames come from Chromium's own screencast (CDP ``Page.startScreencast``) and Pillow writes the
+  GIF: Playwright's video recording needs an ffmpeg build it downloads, and this machine fetches nothing.
+
+Nothing else writes these files: ``make test`` never does.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sanctuarymap import maps  # noqa: E402
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, AppServer  # noqa: E402
+
+DOCS = ROOT / "docs"
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+SIZE = {"width": 1366, "height": 768}
+GIF_WIDTH = 900  # px: the replay, scaled down to keep the file small
+
+
+def write_gif(frames: list[tuple[float, bytes]], path: Path) -> None:
+    """An animated GIF of screencast frames, each shown for as long as it was on screen (at least 50 ms)."""
+    from PIL import Image
+
+    images = [Image.open(io.BytesIO(data)).convert("RGB") for _, data in frames]
+    times = [t for t, _ in frames]
+    durations = [max(50, round((later - now) * 1000)) for now, later in zip(times, times[1:])] + [2000]
+    # One palette for the whole film, so the map's colours stay the same from frame to frame: taken from
+    # a few frames side by side, with a block of each category colour so that none is approximated.
+    samples = [images[0], images[len(images) // 2], images[-1]]
+    width, height = samples[0].size
+    montage = Image.new("RGB", (width * len(samples) + 40, height), "white")
+    for i, image in enumerate(samples):
+        montage.paste(image, (i * width, 0))
+    colours = sorted({c for palette in maps.PALETTES.values() for c in palette.values()})
+    for i, colour in enumerate(colours):
+        montage.paste(colour, (width * len(samples), i * 40, width * len(samples) + 40, (i + 1) * 40))
+    palette = montage.quantize(colors=192, method=Image.Quantize.MEDIANCUT)
+    film = [image.quantize(palette=palette, dither=Image.Dither.NONE) for image in images]
+    film[0].save(path, save_all=True, append_images=film[1:], duration=durations, loop=0, optimize=True, disposal=1)
+
+
+def main() -> int:
+    from playwright.sync_api import expect, sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="sanctuarymap-docs-") as folder, sync_playwright() as pw:
+        tmp = Path(folder)
+        server = AppServer(ROOT, tmp / "streamlit.log")
+        try:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+            # The screenshot.
+            page = browser.new_page(viewport=SIZE)
+            page.goto(f"{server.url}/?day=2017-08-22&colour=lawsuit&selected=ca-los-angeles")
+            frame = page.frame_locator(MAP_IFRAME)
+            box = frame.locator(".leaflet-container")
+            expect(box).to_have_attribute("data-context", "drawn", timeout=60_000)
+            expect(page.locator(".sm-panel h3")).to_contain_text("Los Angeles", timeout=30_000)
+            expect(page.locator('[data-testid="stVegaLiteChart"]')).to_be_visible(timeout=30_000)
+            page.locator("body").evaluate("() => document.fonts.ready")
+            page.screenshot(path=DOCS / "screenshot.png")
+            page.close()
+            print(f"wrote {DOCS / 'screenshot.png'}")
+
+            # The replay, as Chromium paints it: a frame whenever the page changes, with its time.
+            page = browser.new_page(viewport=SIZE)
+            page.goto(f"{server.url}/?day=2017-08-01&colour=lawsuit")
+            frame = page.frame_locator(MAP_IFRAME)
+            box = frame.locator(".leaflet-container")
+            expect(box).to_have_attribute("data-context", "drawn", timeout=60_000)
+            expect(page).to_have_url(re.compile(r"day=2017-08-01"), timeout=30_000)
+            frame.get_by_role("combobox", name="Speed").select_option("4")
+            frames: list[tuple[float, bytes]] = []
+            cdp = page.context.new_cdp_session(page)
+
+            def keep(event: dict) -> None:
+                frames.append((event["metadata"]["timestamp"], base64.b64decode(event["data"])))
+                cdp.send("Page.screencastFrameAck", {"sessionId": event["sessionId"]})
+
+            cdp.on("Page.screencastFrame", keep)
+            cdp.send("Page.startScreencast", {"format": "png", "maxWidth": GIF_WIDTH, "everyNthFrame": 2})
+            frame.get_by_role("button", name="Play", exact=True).click()
+            # Forty days at 4 days a second: about ten seconds of the year, then the story follows the pause.
+            page.locator(MAP_IFRAME).element_handle().content_frame().wait_for_function(
+                "() => document.querySelector('.leaflet-container').getAttribute('data-day') >= '2017-09-10'", timeout=60_000
+            )
+            frame.get_by_role("button", name="Play", exact=True).click()
+            expect(page).to_have_url(re.compile(r"day=2017-09-1\d"), timeout=30_000)
+            expect(page.get_by_role("heading", name=re.compile(r"^On 1\d September 2017$"))).to_be_visible(timeout=30_000)
+            page.locator("body").evaluate("() => new Promise(resolve => setTimeout(resolve, 1500))")  # the story settles
+            cdp.send("Page.stopScreencast")
+            page.close()
+            write_gif(frames, DOCS / "replay.gif")
+            print(f"wrote {DOCS / 'replay.gif'} ({len(frames)} frames, {(DOCS / 'replay.gif').stat().st_size / 1024:.0f} KB)")
+            browser.close()
+        finally:
+            server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,696 @@
+/* Sanctuary Map 2017: the map page. It draws the shapes, paints any day of 2017 from the status
+ * changes it holds, and carries the timeline (scrub, Play), the legend and the day's caption.
+ *
+ * Loaded by st_folium like Leaflet (/app/static/js/sanctuarymap.js). The page hands it its data in
+ * one inline call, SanctuaryMap.start(map, {boundaries, changes}); every rerun of the app calls
+ * SanctuaryMap.show(view) with the colouring, the selection and the day the server holds.
+ *
+ * Scrubbing and playing never wait for the server: the page tells it the day only once it settles
+ * (SETTLE_MS without a new day, or Pause), and when a place is clicked.
+ *
+ * The first part (days, lookups, caption, play timing) is pure: no DOM, no Leaflet. Node runs its
+ * tests (tests/js/), and tests/test_painting.py checks the painting against status.as_of in Python,
+ * which stays the one source of the rules: this file only looks changes up.
+ */
+(function (root, factory) {
+  "use strict";
+  var api = factory();
+  if (typeof module === "object" && module.exports) module.exports = api;
+  else root.SanctuaryMap = api;
+})(typeof window !== "undefined" ? window : globalThis, function () {
+  "use strict";
+
+  var DAY_MS = 86400000;
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December"];
+  var SPEEDS = [
+    {key: "1", label: "1 day/s", daysPerSecond: 1},
+    {key: "4", label: "4 days/s", daysPerSecond: 4},
+    {key: "15", label: "15 days/s", daysPerSecond: 15},
+    {key: "30", label: "30 days/s", daysPerSecond: 30},
+    {key: "events", label: "Events only", daysPerSecond: null}
+  ];
+  var DEFAULT_SPEED = "15";
+  var SETTLE_MS = 250; // a day held this long without another is the one the server hears
+  var EVENT_HOLD_MS = 1200; // "events only" rests this long on each event day
+  var PULSE_MS = 1200; // how long a place that changed colour is outlined while playing...
+  var MARK_MS = 400; // ...or, at 15 days/s and more, held outlined without animation: cheaper to draw
+
+  // ---------------------------------------------------------------------------------------------
+  // Days: an index counted from the payload's first day (0 = 1 January 2017), calendar days in UTC.
+
+  function utcOf(iso) {
+    var parts = String(iso).split("-");
+    return Date.UTC(Number(parts[0]), Number(parts[1]) - 1, Number(parts[2]));
+  }
+
+  function dayIndex(iso, firstIso) {
+    return Math.round((utcOf(iso) - utcOf(firstIso)) / DAY_MS);
+  }
+
+  function isoDay(index, firstIso) {
+    return new Date(utcOf(firstIso) + index * DAY_MS).toISOString().slice(0, 10);
+  }
+
+  function longLabel(index, firstIso) {
+    var d = new Date(utcOf(firstIso) + index * DAY_MS);
+    return d.getUTCDate() + " " + MONTHS[d.getUTCMonth()] + " " + d.getUTCFullYear();
+  }
+
+  function shortLabel(index, firstIso) {
+    var d = new Date(utcOf(firstIso) + index * DAY_MS);
+    return d.getUTCDate() + " " + MONTHS[d.getUTCMonth()].slice(0, 3) + " " + d.getUTCFullYear();
+  }
+
+  function clamp(value, low, high) {
+    return Math.max(low, Math.min(high, value));
+  }
+
+  // The same day of the next (direction 1) or previous (-1) month, or that month's last day if it is
+  // shorter (31 January -> 28 February); kept within 0..lastIndex.
+  function monthStep(index, direction, firstIso, lastIndex) {
+    var d = new Date(utcOf(firstIso) + index * DAY_MS);
+    var year = d.getUTCFullYear(), month = d.getUTCMonth() + direction;
+    var length = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+    var target = Date.UTC(year, month, Math.min(d.getUTCDate(), length));
+    return clamp(Math.round((target - utcOf(firstIso)) / DAY_MS), 0, lastIndex);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Lookups in the payload (README.md, "The changes payload").
+
+  // The category on ``day`` of one place: that of its latest change on or before the day, or 0 (the
+  // dimension's baseline) if it has none. ``flat`` is [day, category, day, category, ...], days ascending.
+  function categoryOn(flat, day) {
+    var low = 0, high = flat.length / 2 - 1, found = -1;
+    while (low <= high) {
+      var middle = (low + high) >> 1;
+      if (flat[2 * middle] <= day) {
+        found = middle;
+        low = middle + 1;
+      } else {
+        high = middle - 1;
+      }
+    }
+    return found < 0 ? 0 : flat[2 * found + 1];
+  }
+
+  // The category of every place on ``day`` in one dimension of the payload.
+  function categoriesOn(dimension, day) {
+    var out = new Array(dimension.changes.length);
+    for (var i = 0; i < out.length; i++) out[i] = categoryOn(dimension.changes[i], day);
+    return out;
+  }
+
+  function dimensionOf(payload, key) {
+    for (var i = 0; i < payload.dimensions.length; i++) {
+      if (payload.dimensions[i].key === key) return payload.dimensions[i];
+    }
+    return payload.dimensions[0];
+  }
+
+  function eventDays(payload) {
+    return payload.events.map(function (entry) { return entry[0]; });
+  }
+
+  // The nearest event day strictly after (direction 1) or before (-1) ``day``, or null.
+  function neighbourEventDay(days, day, direction) {
+    var low = 0, high = days.length;
+    if (direction > 0) {
+      while (low < high) {
+        var m = (low + high) >> 1;
+        if (days[m] <= day) low = m + 1; else high = m;
+      }
+      return low < days.length ? days[low] : null;
+    }
+    while (low < high) {
+      var n = (low + high) >> 1;
+      if (days[n] < day) low = n + 1; else high = n;
+    }
+    return low > 0 ? days[low - 1] : null;
+  }
+
+  function placeNames(payload, indexes) {
+    var names = indexes.map(function (i) { return payload.places[i][1]; });
+    if (names.length > 2) return names.slice(0, 2).join(", ") + " and " + (names.length - 2) + " more";
+    return names.join(" and ");
+  }
+
+  // The one line the map shows under its day: "22 Aug 2017 · Los Angeles, CA: Lawsuit filed".
+  // Plain text, for textContent: names come from the records and are never read as markup.
+  function captionText(payload, day) {
+    var label = shortLabel(day, payload.first_day);
+    var low = 0, high = payload.events.length - 1, entry = null;
+    while (low <= high) {
+      var m = (low + high) >> 1;
+      if (payload.events[m][0] === day) { entry = payload.events[m]; break; }
+      if (payload.events[m][0] < day) low = m + 1; else high = m - 1;
+    }
+    if (!entry) return label + " · no event recorded";
+    var parts = entry[2].map(function (event) {
+      var who = placeNames(payload, event[1]);
+      var known = event[2] === "month" ? " (day not known)" : event[2] === "year" ? " (only the year known)" : "";
+      return (who ? who + ": " : "") + payload.kinds[event[0]] + known;
+    });
+    var more = entry[1] - entry[2].length;
+    if (more > 0) parts.push("and " + more + " more event" + (more > 1 ? "s" : ""));
+    return label + " · " + parts.join(" · ");
+  }
+
+  // The day a replay shows ``elapsedMs`` after it left ``startDay`` at ``daysPerSecond``.
+  function playDay(startDay, elapsedMs, daysPerSecond, lastIndex) {
+    return Math.min(lastIndex, startDay + Math.floor((elapsedMs * daysPerSecond) / 1000));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The page: everything below needs Leaflet and a DOM.
+
+  var state = null;
+
+  function element(tag, className, parent) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (parent) parent.appendChild(node);
+    return node;
+  }
+
+  function tooltipNode(name, line) {
+    var box = element("div");
+    element("strong", null, box).textContent = name;
+    element("div", null, box).textContent = line;
+    return box;
+  }
+
+  // Fetches started as soon as this file ran (see ``prefetch`` at the end), by URL; each is used once.
+  var early = {};
+
+  function fetchJson(url) {
+    var started = early[url];
+    delete early[url]; // a Retry fetches anew
+    return (started || fetch(url)).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status + " for " + url.split("?")[0]);
+      return response.json().catch(function () {
+        throw new Error("invalid JSON in " + url.split("?")[0]);
+      });
+    });
+  }
+
+  function setupMap(map) {
+    var panes = {states: 405, context: 408, counties: 410, outlines: 415, cities: 420};
+    Object.keys(panes).forEach(function (name) {
+      map.createPane(name).style.zIndex = panes[name];
+    });
+    // Faint context is drawn above the state fills but must never catch a hover or a click.
+    map.getPane("context").style.pointerEvents = "none";
+    map.getPane("outlines").style.pointerEvents = "none";
+    // Leaflet focuses the map on mousedown; inside Streamlit's scrolling page that focus scrolled the
+    // map, so the release landed on another shape and the first click was lost. Focus without scrolling.
+    if (map.keyboard) {
+      map.keyboard.disable();
+      map.keyboard._onMouseDown = function () {
+        if (!this._focused) map.getContainer().focus({preventScroll: true});
+      };
+      map.keyboard.enable();
+    }
+  }
+
+  // --- Controls: the timeline (bottom), the legend (top right), messages (centre).
+
+  // Leaflet classes, made when the page starts (Node, which runs the pure part's tests, has no Leaflet).
+  function controlClasses() {
+    var Timeline = L.Control.extend({
+      options: {position: "bottomright"}, // above Leaflet's attribution, stretched across the map
+      onAdd: function () {
+        var box = element("div", "sm-replay");
+        var caption = element("div", "sm-caption", box);
+        caption.setAttribute("data-caption", "");
+        var row = element("div", "sm-replay-row", box);
+        var play = element("button", "sm-play", row);
+        play.type = "button";
+        play.setAttribute("aria-label", "Play");
+        play.setAttribute("aria-pressed", "false");
+        play.title = "Play or pause the year";
+        var speed = element("select", "sm-speed", row);
+        speed.setAttribute("aria-label", "Speed");
+        SPEEDS.forEach(function (s) {
+          var option = element("option", null, speed);
+          option.value = s.key;
+          option.textContent = s.label;
+        });
+        speed.value = DEFAULT_SPEED;
+        var previous = element("button", "sm-step sm-previous", row);
+        previous.type = "button";
+        previous.textContent = "‹ event";
+        previous.setAttribute("aria-label", "Previous event");
+        previous.title = "The previous day on which something happened";
+        var slider = element("input", "sm-day", row);
+        slider.type = "range";
+        slider.min = "0";
+        slider.step = "1";
+        slider.setAttribute("aria-label", "Day");
+        var next = element("button", "sm-step sm-next", row);
+        next.type = "button";
+        next.textContent = "event ›";
+        next.setAttribute("aria-label", "Next event");
+        next.title = "The next day on which something happened";
+        var label = element("span", "sm-day-label", row);
+        label.setAttribute("aria-hidden", "true");
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        this.parts = {box: box, caption: caption, play: play, speed: speed, previous: previous, slider: slider, next: next, label: label};
+        return box;
+      }
+    });
+
+    var Legend = L.Control.extend({
+      options: {position: "topright"},
+      onAdd: function () {
+        var box = element("div", "sm-legend");
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        this.box = box;
+        return box;
+      },
+      show: function (dimension) {
+        var box = this.box;
+        if (box.getAttribute("data-legend") === dimension.label) return;
+        box.textContent = "";
+        box.setAttribute("data-legend", dimension.label);
+        element("div", "sm-legend-title", box).textContent = dimension.label;
+        dimension.labels.forEach(function (text, i) {
+          var item = element("div", "sm-legend-item", box);
+          element("span", "sm-swatch", item).style.background = dimension.colours[i];
+          element("span", "sm-legend-label", item).textContent = text;
+        });
+      }
+    });
+    return {Timeline: Timeline, Legend: Legend};
+  }
+
+  function showMessage(text, retry) {
+    var box = state.message;
+    box.textContent = "";
+    box.hidden = !text;
+    if (!text) return;
+    element("div", "sm-message-text", box).textContent = text;
+    if (retry) {
+      box.setAttribute("role", "alert");
+      var button = element("button", "sm-retry", box);
+      button.type = "button";
+      button.textContent = "Retry";
+      button.addEventListener("click", retry);
+    } else {
+      box.removeAttribute("role");
+    }
+  }
+
+  // --- Shapes.
+
+  function draw(bundle, data) {
+    var map = state.map;
+    var byKey = {};
+    data.shapes.forEach(function (row) { byKey[row[0]] = row[1]; });
+    var entries = [];
+    var byPlace = {};
+
+    function recorded(layerName) {
+      return function (feature) { return (layerName + ":" + feature.id) in byKey; };
+    }
+    function track(layerName) {
+      return function (feature, layer) {
+        var place = byKey[layerName + ":" + feature.id];
+        var entry = {layer: layer, place: place, id: data.places[place][0], name: data.places[place][1],
+          city: layerName === "cities", look: null, label: ""};
+        entries.push(entry);
+        (byPlace[place] = byPlace[place] || []).push(entry);
+        layer.bindTooltip(function () { return tooltipNode(entry.name, entry.label); }, {sticky: true});
+        layer.on("click", function () { onShapeClick(entry); });
+      };
+    }
+
+    L.geoJSON(bundle.states, {pane: "states", filter: recorded("states"),
+      style: {weight: 1, color: "#555", fillOpacity: 0.6, className: "shape state"},
+      onEachFeature: track("states")}).addTo(map);
+    L.geoJSON(bundle.counties, {pane: "counties", filter: recorded("counties"),
+      style: {weight: 0.6, color: "#555", fillOpacity: 0.8, className: "shape county"},
+      onEachFeature: track("counties")}).addTo(map);
+    L.geoJSON(bundle.cities, {filter: recorded("cities"),
+      pointToLayer: function (f, latlng) {
+        return L.circleMarker(latlng, {pane: "cities", radius: 6, weight: 1.2, color: "#222",
+          fillOpacity: 0.95, className: "shape city"});
+      },
+      onEachFeature: track("cities")}).addTo(map);
+    entries.forEach(function (entry) {
+      var path = entry.layer.getElement && entry.layer.getElement();
+      if (path) path.setAttribute("data-jurisdiction", entry.id);
+    });
+    state.entries = entries;
+    state.byPlace = byPlace;
+    // Thousands of faint context shapes, drawn once the coloured ones are on screen and the page has a
+    // moment (they take longer than the rest of the map): one canvas draws them far faster than as many
+    // SVG paths, and they are only there to situate the rest.
+    var context = function () {
+      var isRecorded = recorded("counties");
+      L.geoJSON(bundle.counties, {pane: "context", filter: function (f) { return !isRecorded(f); }, interactive: false,
+        renderer: L.canvas({padding: 0.5, pane: "context"}), style: {weight: 0.3, color: "#c8c8c8", fill: false}}).addTo(map);
+      L.geoJSON(bundle.states, {pane: "outlines", interactive: false, renderer: L.canvas({padding: 0.5, pane: "outlines"}),
+        style: {weight: 0.9, color: "#8a8a8a", fill: false}}).addTo(map);
+      map.getContainer().setAttribute("data-context", "drawn");
+    };
+    if (window.requestIdleCallback) window.requestIdleCallback(context, {timeout: 1500});
+    else setTimeout(context, 200);
+  }
+
+  // --- Painting a day.
+
+  function restyle(entry, colour, selected) {
+    entry.layer.setStyle({fillColor: colour,
+      color: selected ? "#000" : (entry.city ? "#222" : "#555"),
+      weight: selected ? 3 : (entry.city ? 1.2 : 0.6)});
+    if (selected) entry.layer.bringToFront();
+  }
+
+  // Outline a place whose colour just changed: an animated pulse at slow speeds; at 15 days/s and
+  // more a plain outline for a moment, since hundreds of animated paths at once would slow the replay.
+  function pulse(entry, now, fast) {
+    var path = entry.layer.getElement && entry.layer.getElement();
+    if (!path) return;
+    var name = fast ? "sm-mark" : "sm-pulse";
+    if (path.classList.contains(name)) {
+      if (fast) {
+        state.pulsing.set(entry, now + MARK_MS);
+        return;
+      }
+      path.classList.remove(name);
+      path.getBoundingClientRect(); // restart the animation
+    }
+    path.classList.add(name);
+    state.pulsing.set(entry, now + (fast ? MARK_MS : PULSE_MS));
+  }
+
+  function endPulses(now) {
+    state.pulsing.forEach(function (until, entry) {
+      if (until > now) return;
+      var path = entry.layer.getElement && entry.layer.getElement();
+      if (path) path.classList.remove("sm-pulse", "sm-mark");
+      state.pulsing.delete(entry);
+    });
+  }
+
+  // Paint ``day`` in the current colouring. ``marking`` outlines the places whose colour changed
+  // since the day painted before (while playing).
+  function paint(day, marking) {
+    var data = state.data, view = state.view;
+    if (!data || !view || !state.entries) return;
+    var dimension = dimensionOf(data, view.colour);
+    var categories = categoriesOn(dimension, day);
+    var previous = state.painted && state.painted.dimension === dimension ? state.painted.categories : null;
+    var now = performance.now();
+    var marked = 0;
+    var fast = marking && (speed().daysPerSecond || 0) >= 15;
+    var same = previous && state.painted.selected === view.selected;
+    // A day changes few places: when only the day moved, touch only the places whose category did,
+    // which keeps a replay of thousands of shapes smooth; otherwise (colouring, selection) every one.
+    for (var place = 0; place < categories.length; place++) {
+      var category = categories[place];
+      if (same && previous[place] === category) continue;
+      var entries = state.byPlace[place];
+      if (!entries) continue;
+      for (var i = 0; i < entries.length; i++) {
+        var entry = entries[i];
+        var selected = entry.id === view.selected;
+        var look = dimension.key + "|" + category + "|" + selected;
+        if (entry.look !== look) {
+          entry.look = look;
+          entry.label = dimension.label + ": " + dimension.labels[category];
+          restyle(entry, dimension.colours[category], selected);
+          var path = entry.layer.getElement && entry.layer.getElement();
+          if (path) path.setAttribute("data-category", dimension.labels[category]);
+        }
+        if (marking && previous && previous[place] !== category) {
+          pulse(entry, now, fast);
+          marked += 1;
+        }
+      }
+    }
+    endPulses(now);
+    // The outline fades by itself (CSS); its class goes once it has, even if the replay stopped meanwhile.
+    if (marked) setTimeout(function () { endPulses(performance.now()); }, (fast ? MARK_MS : PULSE_MS) + 20);
+    state.painted = {dimension: dimension, categories: categories, day: day, selected: view.selected};
+    state.day = day;
+    var box = state.map.getContainer();
+    box.setAttribute("data-day", isoDay(day, data.first_day));
+    box.setAttribute("data-restyled", (Number(box.getAttribute("data-restyled")) || 0) + 1);
+    if (marking) box.setAttribute("data-marked", String(marked));
+    state.legend.show(dimension);
+    var parts = state.timeline.parts;
+    parts.slider.value = String(day);
+    parts.slider.setAttribute("aria-valuetext", longLabel(day, data.first_day));
+    parts.label.textContent = shortLabel(day, data.first_day);
+    parts.caption.textContent = captionText(data, day);
+    parts.caption.title = parts.caption.textContent;
+  }
+
+  // --- Telling the server: once the day settles, and on a click.
+
+  function report(click) {
+    clearTimeout(state.settleTimer);
+    state.settleTimer = null;
+    var iso = isoDay(state.day, state.data.first_day);
+    if (click == null && iso === state.serverDay) return;
+    state.serverDay = iso;
+    state.reports += 1;
+    var value = JSON.stringify({page: state.pageId, seq: state.reports, day: iso, click: click == null ? null : click});
+    var box = state.map.getContainer();
+    box.setAttribute("data-reported", iso);
+    box.setAttribute("data-reports", String(state.reports));
+    var global = window.__GLOBAL_DATA__;
+    if (!global || !window.Streamlit) return; // a map saved as plain HTML has no server to tell
+    // st_folium sends back the fields it was asked for; no shape has a popup, so this one is ours.
+    global.last_object_clicked_popup = value;
+    var sent = {last_object_clicked_popup: value};
+    global.previous_data = sent; // its own debounced update then finds nothing new to send
+    window.Streamlit.setComponentValue(sent);
+  }
+
+  function settleSoon() {
+    clearTimeout(state.settleTimer);
+    state.settleTimer = setTimeout(function () { report(null); }, SETTLE_MS);
+  }
+
+  // A day chosen by the reader (key, drag, event buttons).
+  function goTo(day) {
+    if (!state.data) return;
+    if (state.playing) pause(false);
+    day = clamp(day, 0, state.lastIndex);
+    if (day !== state.day) paint(day, false);
+    settleSoon();
+  }
+
+  function onShapeClick(entry) {
+    if (state.playing) pause(false);
+    state.view.selected = entry.id; // shown at once; the server's next view confirms it
+    paint(state.day, false);
+    report(entry.id);
+  }
+
+  // --- Play.
+
+  function speed() {
+    var key = state.timeline.parts.speed.value;
+    for (var i = 0; i < SPEEDS.length; i++) if (SPEEDS[i].key === key) return SPEEDS[i];
+    return SPEEDS[0];
+  }
+
+  function play() {
+    if (!state.data || state.playing) return;
+    var s = speed();
+    if (s.daysPerSecond && state.day >= state.lastIndex) paint(0, false);
+    if (!s.daysPerSecond && neighbourEventDay(state.eventDays, state.day, 1) === null) paint(0, false);
+    state.playing = true;
+    clearTimeout(state.settleTimer);
+    var button = state.timeline.parts.play;
+    button.setAttribute("aria-pressed", "true");
+    state.map.getContainer().setAttribute("data-playing", "true");
+    restartClock();
+    state.frame = requestAnimationFrame(tick);
+  }
+
+  function restartClock() {
+    state.clock = {start: performance.now(), from: state.day, holdUntil: 0};
+  }
+
+  function tick(now) {
+    if (!state.playing) return;
+    var s = speed();
+    if (s.daysPerSecond) {
+      var target = playDay(state.clock.from, now - state.clock.start, s.daysPerSecond, state.lastIndex);
+      if (target !== state.day) paint(target, true);
+      if (target >= state.lastIndex) return pause(true);
+    } else if (now >= state.clock.holdUntil) {
+      var next = neighbourEventDay(state.eventDays, state.day, 1);
+      if (next === null) return pause(true);
+      paint(next, true);
+      state.clock.holdUntil = now + EVENT_HOLD_MS;
+    } else {
+      endPulses(now);
+    }
+    state.frame = requestAnimationFrame(tick);
+  }
+
+  // Stop on the day shown, at once; ``tell`` the server now (otherwise a click or a step will).
+  function pause(tell) {
+    if (!state.playing) return;
+    state.playing = false;
+    cancelAnimationFrame(state.frame);
+    state.timeline.parts.play.setAttribute("aria-pressed", "false");
+    state.map.getContainer().removeAttribute("data-playing");
+    if (tell) report(null);
+  }
+
+  function wireTimeline() {
+    var parts = state.timeline.parts;
+    parts.play.addEventListener("click", function () {
+      if (state.playing) pause(true); else play();
+    });
+    parts.speed.addEventListener("change", function () {
+      if (state.playing) restartClock();
+    });
+    parts.previous.addEventListener("click", function () {
+      var day = neighbourEventDay(state.eventDays, state.day, -1);
+      if (day !== null) goTo(day);
+    });
+    parts.next.addEventListener("click", function () {
+      var day = neighbourEventDay(state.eventDays, state.day, 1);
+      if (day !== null) goTo(day);
+    });
+    parts.slider.addEventListener("input", function () {
+      goTo(Number(parts.slider.value));
+    });
+    parts.slider.addEventListener("keydown", function (event) {
+      var first = state.data && state.data.first_day, day = state.day, to = null;
+      if (first == null) return;
+      switch (event.key) {
+        case "ArrowRight": case "ArrowUp": to = day + 1; break;
+        case "ArrowLeft": case "ArrowDown": to = day - 1; break;
+        case "PageUp": to = monthStep(day, 1, first, state.lastIndex); break;
+        case "PageDown": to = monthStep(day, -1, first, state.lastIndex); break;
+        case "Home": to = 0; break;
+        case "End": to = state.lastIndex; break;
+        default: return;
+      }
+      event.preventDefault();
+      event.stopPropagation();
+      goTo(to);
+    });
+  }
+
+  // --- Loading.
+
+  function load() {
+    var box = state.map.getContainer();
+    box.setAttribute("data-load", "loading");
+    showMessage("Loading the map…", null);
+    var timing = {start: performance.now()};
+    Promise.all([fetchJson(state.config.boundaries), fetchJson(state.config.changes)]).then(function (loaded) {
+      timing.fetched = performance.now();
+      var data = loaded[1];
+      if (!data || !Array.isArray(data.dimensions) || !Array.isArray(data.shapes)) throw new Error("the changes are not in the expected form");
+      state.data = data;
+      state.lastIndex = dayIndex(data.last_day, data.first_day);
+      state.eventDays = eventDays(data);
+      state.timeline.parts.slider.max = String(state.lastIndex);
+      draw(loaded[0], data);
+      showMessage("", null);
+      box.setAttribute("data-shapes", String(state.entries.length));
+      box.setAttribute("data-load", "ready");
+      paintFirstView();
+      timing.drawn = performance.now();
+      box.setAttribute("data-timing", JSON.stringify(timing));
+    }).catch(function (error) {
+      if (state.data && state.entries) return; // drawn already: a later error is not a load failure
+      state.data = null;
+      box.setAttribute("data-load", "failed");
+      showMessage("The map could not load its data (" + error.message + ").", function () { load(); });
+    });
+  }
+
+  // Both the data and the server's first view are in: paint the view's day.
+  function paintFirstView() {
+    if (!state.data || !state.view || !state.entries) return;
+    var day = state.pendingDay != null ? dayIndex(state.pendingDay, state.data.first_day) : 0;
+    state.pendingDay = null;
+    state.serverDay = isoDay(day, state.data.first_day);
+    paint(clamp(day, 0, state.lastIndex), false);
+  }
+
+  function start(map, config) {
+    setupMap(map);
+    var box = map.getContainer();
+    state = {map: map, config: config, data: null, view: null, entries: null, byPlace: null, day: 0, playing: false,
+      pulsing: new Map(), reports: 0, serverDay: null, pendingDay: null, appliedDaySet: null, settleTimer: null,
+      pageId: Math.random().toString(36).slice(2, 10)};
+    var classes = controlClasses();
+    state.timeline = new classes.Timeline().addTo(map);
+    state.legend = new classes.Legend().addTo(map);
+    state.message = element("div", "sm-message", box);
+    state.message.hidden = true;
+    L.DomEvent.disableClickPropagation(state.message);
+    wireTimeline();
+    load();
+  }
+
+  // A rerun's view: {day, daySet, colour, selected}. The day is applied only when the server set it.
+  function show(view) {
+    if (!state) return;
+    var dayChanged = view.daySet !== state.appliedDaySet;
+    state.appliedDaySet = view.daySet;
+    state.view = {colour: view.colour, selected: view.selected};
+    if (!state.data || !state.entries) {
+      if (dayChanged || state.pendingDay == null) state.pendingDay = view.day;
+      return;
+    }
+    if (dayChanged) {
+      if (state.playing) pause(false);
+      var day = clamp(dayIndex(view.day, state.data.first_day), 0, state.lastIndex);
+      state.serverDay = isoDay(day, state.data.first_day);
+      paint(day, false);
+    } else {
+      paint(state.day, false);
+    }
+  }
+
+  // maps.base_map lists this file before Leaflet, with the data's URLs in its own address
+  // (?boundaries=...&changes=...): the fetches then start while Leaflet loads, not after. start()'s
+  // config stays the source of the URLs; a URL not fetched early is fetched then.
+  function prefetch() {
+    var script = typeof document !== "undefined" && document.currentScript;
+    if (!script || !script.src || typeof fetch !== "function") return;
+    var params = new URL(script.src, window.location.href).searchParams;
+    ["boundaries", "changes"].forEach(function (name) {
+      var url = params.get(name);
+      if (!url || url.charAt(0) !== "/") return;
+      early[url] = fetch(url);
+      early[url].catch(function () {}); // a failure is shown once start() reads it, not reported before
+    });
+  }
+  prefetch();
+
+  return {
+    SPEEDS: SPEEDS,
+    dayIndex: dayIndex,
+    isoDay: isoDay,
+    longLabel: longLabel,
+    shortLabel: shortLabel,
+    monthStep: monthStep,
+    categoryOn: categoryOn,
+    categoriesOn: categoriesOn,
+    dimensionOf: dimensionOf,
+    eventDays: eventDays,
+    neighbourEventDay: neighbourEventDay,
+    captionText: captionText,
+    playDay: playDay,
+    start: start,
+    show: show
+  };
+});

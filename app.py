@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit_folium import st_folium
 
-from sanctuarymap import chart, compare, dataset, download, maps, payload, status, story, table, tools, view
+from sanctuarymap import chart, compare, dataset, download, law, maps, moments, payload, status, story, table, tools, view
 
 HERE = Path(__file__).parent
 # Another records folder can be shown with the same shapes (the tests and the benchmark do), and
@@ -27,7 +27,17 @@ changes_url = f"{maps.GENERATED_URL}/{payload.publish(data.changes_body, maps.GE
 names = data.names
 
 view.settle(st.session_state, st.query_params, data.first_day, data.last_day, names, default_day=date(2017, 4, 21))
-tools.settle(st.session_state, st.query_params, data.first_day, data.last_day, {s for s in data.records.jurisdictions["state"] if s}, 0)
+# The editors' key moments and the state laws beneath local policy: small files, read on each run.
+key_moments, moment_problems = moments.read(RECORDS / moments.FILE, data.records.events, names)
+state_laws, law_problems = law.read(RECORDS / law.FILE, data.records.events, data.records.jurisdictions)
+tools.settle(
+    st.session_state,
+    st.query_params,
+    data.first_day,
+    data.last_day,
+    {s for s in data.records.jurisdictions["state"] if s},
+    len(key_moments),
+)
 day, colour, selected = st.session_state.day, st.session_state.colour, st.session_state.selected
 compared_with = st.session_state.compare
 
@@ -36,6 +46,8 @@ st.caption(
     "How the federal government and “sanctuary” jurisdictions fought over immigration enforcement "
     "in 2017, day by day. Every event is sourced; play the year or click a place for its story."
 )
+if moment_problems or law_problems:
+    st.warning("Left out of the key moments and state laws: " + "; ".join(str(p) for p in moment_problems + law_problems))
 if data.problems:
     with st.expander(f"⚠️ {len(data.problems)} problem(s) in the records and boundaries: what they name is left out", expanded=True):
         st.dataframe(story.problems_table(data.problems), hide_index=True, width="stretch")
@@ -48,7 +60,12 @@ with map_column:
         maps.base_map(changes_url),
         key="map",
         feature_group_to_add=maps.view_layer(
-            maps.view(day, st.session_state.day_set, colour, selected) | {"compare": compared_with and compared_with.isoformat()}
+            maps.view(day, st.session_state.day_set, colour, selected)
+            | {
+                "compare": compared_with and compared_with.isoformat(),
+                "fit": st.session_state.get("fit"),
+                "fitSet": st.session_state.get("fit_set", 0),
+            }
         ),
         returned_objects=["last_object_clicked_popup"],  # the page's reports: a settled day, a click
         center=None if fly is None else (fly.latitude, fly.longitude),
@@ -59,9 +76,29 @@ with map_column:
     # The readers' tools, under the map: the day as a table, the year's key moments, a second day to compare.
     switches = st.columns([1, 1, 1.3], vertical_alignment="bottom")
     switches[0].toggle("The day as a table", key="table")
+    switches[1].toggle(
+        "Key moments", key="story", disabled=not key_moments, on_change=lambda: tools.start_story(st.session_state, key_moments)
+    )
     switches[2].date_input(
         "Compared with", value=None, min_value=data.first_day, max_value=data.last_day, key="compare", format="YYYY-MM-DD"
     )
+    if st.session_state.story and key_moments:
+        index = st.session_state.moment
+        moment = key_moments[index]
+        st.markdown(moments.card_html(moment, index, len(key_moments), data.sources_by_event), unsafe_allow_html=True)
+        steps = st.columns(2)
+        steps[0].button(
+            "‹ Previous moment",
+            disabled=index == 0,
+            on_click=lambda: tools.go_to_moment(st.session_state, key_moments, st.session_state.moment - 1),
+            width="stretch",
+        )
+        steps[1].button(
+            "Next moment ›",
+            disabled=index == len(key_moments) - 1,
+            on_click=lambda: tools.go_to_moment(st.session_state, key_moments, st.session_state.moment + 1),
+            width="stretch",
+        )
     if compared_with:
         early, late = compare.ordered(day, compared_with)
         st.markdown(
@@ -126,7 +163,8 @@ with panel_column:
     )
     if selected:
         current = data.status_of(selected, day)
-        st.markdown(story.panel_html(data.records, data.sources_by_event, current, selected, day, names), unsafe_allow_html=True)
+        beneath = law.beneath(state_laws, data.records.jurisdictions, data.changes, selected, day)
+        st.markdown(story.panel_html(data.records, data.sources_by_event, current, selected, day, names, beneath), unsafe_allow_html=True)
         st.download_button(
             "Download these events (CSV)",
             file_name=f"{selected}-events.csv",

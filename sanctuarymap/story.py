@@ -152,9 +152,18 @@ def problems_table(problems: list[records.Problem]) -> pd.DataFrame:
 
 
 def panel_html(
-    recs: records.Records, by_event: dict[str, pd.DataFrame], current: pd.DataFrame, jurisdiction_id: str, day: date, names: dict[str, str]
+    recs: records.Records,
+    by_event: dict[str, pd.DataFrame],
+    current: pd.DataFrame,
+    jurisdiction_id: str,
+    day: date,
+    names: dict[str, str],
+    beneath: str | None = None,
 ) -> str:
-    """The story of one jurisdiction: its status on ``day`` on every dimension, then its timeline."""
+    """The story of one jurisdiction: its status on ``day`` on every dimension, then its timeline.
+
+    ``beneath`` (``law.beneath``), if given, is a line under the status: the state law the place stands under.
+    """
     rows = "".join(
         f"<tr><td>{html.escape(label)}</td><td><strong>{html.escape(value)}</strong></td></tr>"
         for label, value in status_rows(current, jurisdiction_id)
@@ -166,7 +175,8 @@ def panel_html(
         f'<h3 class="sm-panel-title">{_text(names.get(jurisdiction_id, jurisdiction_id))}</h3>'
         f"<div>On {html.escape(day_label(day))}:</div>"
         f'<table class="sm-status">{rows}</table>'
-        f"<div><strong>{len(events)} event(s)</strong>{f', {upcoming} still to come' if upcoming else ''}</div>"
+        + (f'<p class="sm-law" data-law="state">Beneath state law: {_text(beneath)}.</p>' if beneath else "")
+        + f"<div><strong>{len(events)} event(s)</strong>{f', {upcoming} still to come' if upcoming else ''}</div>"
         f'<div class="sm-timeline-box">{timeline_html(events, by_event, day, names)}</div></div>'
     )
 

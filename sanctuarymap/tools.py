@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from sanctuarymap import status, table
+from sanctuarymap import moments, status, table
 
 KINDS = ("state", "county", "city")
 MAX_SEARCH = 100  # characters of search text kept from a URL
@@ -89,3 +89,27 @@ def select_from_table(session: MutableMapping[str, Any], shown: pd.DataFrame, wi
     place = table.chosen(shown, rows)
     session["selected"] = place
     session["fly_to"] = place
+
+
+def go_to_moment(session: MutableMapping[str, Any], story: list[moments.Moment], index: int) -> None:
+    """Tell moment ``index`` of ``story``: its day, its colouring and its view (the place selected and
+    flown to, or the region fitted). The map page moves to the day because ``day_set`` grows."""
+    if not story:
+        return
+    index = max(0, min(index, len(story) - 1))
+    moment = story[index]
+    session["moment"] = index
+    session["day"] = moment.day
+    session["day_set"] = int(session.get("day_set", 0)) + 1
+    session["colour"] = moment.colour
+    session["selected"] = moment.jurisdiction_id
+    session["fly_to"] = moment.jurisdiction_id
+    session["fit"] = moments.fit(moment)
+    session["fit_set"] = int(session.get("fit_set", 0)) + 1
+
+
+def start_story(session: MutableMapping[str, Any], story: list[moments.Moment]) -> None:
+    """The Key moments switch: turned on, it tells the moment the reader was at (the first, at first);
+    turned off, it leaves the map as it is, to explore from there."""
+    if session.get("story"):
+        go_to_moment(session, story, int(session.get("moment", 0)))

@@ -60,12 +60,7 @@ with map_column:
         maps.base_map(changes_url),
         key="map",
         feature_group_to_add=maps.view_layer(
-            maps.view(day, st.session_state.day_set, colour, selected)
-            | {
-                "compare": compared_with and compared_with.isoformat(),
-                "fit": st.session_state.get("fit"),
-                "fitSet": st.session_state.get("fit_set", 0),
-            }
+            maps.view(day, st.session_state.day_set, colour, selected) | tools.map_extras(st.session_state)
         ),
         returned_objects=["last_object_clicked_popup"],  # the page's reports: a settled day, a click
         center=None if fly is None else (fly.latitude, fly.longitude),

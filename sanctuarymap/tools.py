@@ -113,3 +113,15 @@ def start_story(session: MutableMapping[str, Any], story: list[moments.Moment]) 
     turned off, it leaves the map as it is, to explore from there."""
     if session.get("story"):
         go_to_moment(session, story, int(session.get("moment", 0)))
+
+
+def map_extras(session: Mapping[str, Any]) -> dict[str, Any]:
+    """What the tools add to the map page's view (``maps.view``): the compared day, and the region a key
+    moment fits with the count of times one was set. Nothing while neither is in use."""
+    extras: dict[str, Any] = {}
+    if isinstance(session.get("compare"), date):
+        extras["compare"] = session["compare"].isoformat()
+    if session.get("fit") is not None:
+        extras["fit"] = session["fit"]
+        extras["fitSet"] = int(session.get("fit_set", 0))
+    return extras

@@ -81,8 +81,8 @@ def day_csv(table: pd.DataFrame) -> bytes:
 def day_frame(table: pd.DataFrame, boundaries: geodata.Boundaries, drawn: pd.DataFrame) -> gpd.GeoDataFrame:
     """``day_rows`` on each place's geometry, in longitude/latitude (EPSG:4326).
 
-    A state or county is its shape; a city is its point, or the union of the county shapes that draw it
-    (San Francisco, New York City ...). A place with no shape is left out.
+    A state or county is its shape (made valid); a city is its point, or the union of the county shapes
+    that draw it (San Francisco, New York City ...). A place with no shape is left out.
     """
     geometries: dict[str, Any] = {}
     for jurisdiction_id, shapes in drawn.groupby("jurisdiction_id", sort=False):
@@ -91,7 +91,10 @@ def day_frame(table: pd.DataFrame, boundaries: geodata.Boundaries, drawn: pd.Dat
             found = boundaries.layer(layer).loc[lambda frame, g=geoid: frame["GEOID"] == g].geometry
             parts.extend(found)
         if parts:
-            geometries[jurisdiction_id] = parts[0] if len(parts) == 1 else shapely.union_all([p.buffer(0) for p in parts])
+            # The quantized shapes can be slightly invalid (a ring touching itself); buffer(0) mends them for
+            # the GIS reading the file, and merges the counties that draw one city.
+            mended = [p if p.geom_type == "Point" else p.buffer(0) for p in parts]
+            geometries[jurisdiction_id] = mended[0] if len(mended) == 1 else shapely.union_all(mended)
     kept = table[table["jurisdiction_id"].isin(set(geometries))].drop(columns=["licence"]).reset_index(drop=True)
     return gpd.GeoDataFrame(kept, geometry=[geometries[j] for j in kept["jurisdiction_id"]], crs=geodata.CRS)
 

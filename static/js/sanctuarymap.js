@@ -359,7 +359,11 @@
       onEachFeature: track("cities")}).addTo(map);
     entries.forEach(function (entry) {
       var path = entry.layer.getElement && entry.layer.getElement();
-      if (path) path.setAttribute("data-jurisdiction", entry.id);
+      if (!path) return;
+      path.setAttribute("data-jurisdiction", entry.id);
+      // Leaflet makes every shape with a tooltip a Tab stop: hundreds of them between the page's top and
+      // everything after the map. Keyboard users reach a place through Find a place or the day's table.
+      path.setAttribute("tabindex", "-1");
     });
     state.entries = entries;
     state.byPlace = byPlace;

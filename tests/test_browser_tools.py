@@ -123,9 +123,10 @@ def test_download_the_day_as_csv_and_geojson_and_the_whole_records(page: Page, a
 
 def test_compare_two_days(page: Page, app_server):
     box = open_app(page, app_server, "?day=2017-08-22&colour=lawsuit")
-    compared = page.get_by_label("Compared with")  # Streamlit's date input: typed, then Enter
-    compared.fill("2017-08-21")
-    compared.press("Enter")
+    # Streamlit's date field: year, month and day, each a spin button; typing moves from one to the next.
+    page.get_by_role("spinbutton", name="year, Compared with").click()
+    page.keyboard.type("20170821")
+    tab_to(page, page.get_by_role("combobox", name="Find a place"))  # leaving the field (past its calendar button) commits it
 
     expect(box).to_have_attribute("data-compare", "2017-08-21", timeout=WAIT)
     expect(page).to_have_url(url_with(compare="2017-08-21", day="2017-08-22"), timeout=WAIT)

@@ -64,24 +64,25 @@ def list_html(
     if rows.empty:
         return '<p class="sm-empty">No place changed category between these two days.</p>'
     dimension = status.DIMENSIONS[dimension_key]
-    by_id = events.set_index("event_id")
+    by_id: dict[str, tuple[date, str, str]] = {
+        str(e): (d, str(p), str(k)) for e, d, p, k in zip(events["event_id"], events["date"], events["date_precision"], events["kind"])
+    }
     items = []
-    for row in rows.itertuples(index=False):
+    for jurisdiction_id, before, after, event_ids in zip(rows["jurisdiction_id"], rows["before"], rows["after"], rows["event_ids"]):
         causes = []
-        for event_id in row.event_ids:
-            if event_id not in by_id.index:
+        for event_id in event_ids:
+            if event_id not in by_id:
                 continue
-            event = by_id.loc[event_id]
-            when = story.when_label(event["date"], event["date_precision"])
-            kind = story.KIND_LABELS.get(event["kind"], event["kind"])
+            day, precision, kind = by_id[event_id]
             causes.append(
-                f'<li data-event="{html.escape(event_id)}">{html.escape(when)} · {html.escape(kind)}'
-                f"{story.sources_html(sources_by_event.get(event_id))}</li>"
+                f'<li data-event="{html.escape(event_id)}">{html.escape(story.when_label(day, precision))}'
+                f" · {html.escape(story.KIND_LABELS.get(kind, kind))}{story.sources_html(sources_by_event.get(event_id))}</li>"
             )
+        place = str(jurisdiction_id)
         items.append(
-            f'<li class="sm-change" data-jurisdiction="{html.escape(row.jurisdiction_id)}">'
-            f"<strong>{html.escape(names.get(row.jurisdiction_id, row.jurisdiction_id))}</strong>: "
-            f"{html.escape(dimension.label_of(row.before))} → {html.escape(dimension.label_of(row.after))}"
+            f'<li class="sm-change" data-jurisdiction="{html.escape(place)}">'
+            f"<strong>{html.escape(names.get(place, place))}</strong>: "
+            f"{html.escape(dimension.label_of(str(before)))} → {html.escape(dimension.label_of(str(after)))}"
             f'<ul class="sm-causes">{"".join(causes)}</ul></li>'
         )
     return '<ol class="sm-changes">' + "".join(items) + "</ol>"

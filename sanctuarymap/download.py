@@ -94,7 +94,7 @@ def day_frame(table: pd.DataFrame, boundaries: geodata.Boundaries, drawn: pd.Dat
             # The quantized shapes can be slightly invalid (a ring touching itself); buffer(0) mends them for
             # the GIS reading the file, and merges the counties that draw one city.
             mended = [p if p.geom_type == "Point" else p.buffer(0) for p in parts]
-            geometries[jurisdiction_id] = mended[0] if len(mended) == 1 else shapely.union_all(mended)
+            geometries[str(jurisdiction_id)] = mended[0] if len(mended) == 1 else shapely.union_all(mended)
     kept = table[table["jurisdiction_id"].isin(set(geometries))].drop(columns=["licence"]).reset_index(drop=True)
     return gpd.GeoDataFrame(kept, geometry=[geometries[j] for j in kept["jurisdiction_id"]], crs=geodata.CRS)
 

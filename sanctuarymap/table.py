@@ -28,22 +28,25 @@ def of_day(recs: records.Records, changes: pd.DataFrame, names: dict[str, str], 
     """
     ids = list(names)
     current = status.as_of(changes, ids, day)
-    places = recs.jurisdictions.set_index("jurisdiction_id")
+    jurisdictions = recs.jurisdictions
+    kind_of = {str(j): str(k) for j, k in zip(jurisdictions["jurisdiction_id"], jurisdictions["kind"])}
+    state_of = {str(j): str(s) for j, s in zip(jurisdictions["jurisdiction_id"], jurisdictions["state"])}
     pairs = recs.event_jurisdictions
     past = pairs[(pairs["date"] <= day) & pairs["jurisdiction_id"].isin(ids)].sort_values(["date", "event_id"], kind="stable")
-    latest = past.drop_duplicates("jurisdiction_id", keep="last").set_index("jurisdiction_id")
+    # The last row of each place wins: rows are in date and event order.
+    latest: dict[str, tuple[date, str]] = {str(j): (d, str(k)) for j, d, k in zip(past["jurisdiction_id"], past["date"], past["kind"])}
     table = pd.DataFrame(
         {
             "jurisdiction_id": ids,
             PLACE: [names[j] for j in ids],
-            KIND: [KIND_NAMES.get(places.at[j, "kind"], places.at[j, "kind"]) for j in ids],
-            STATE: [places.at[j, "state"] for j in ids],
+            KIND: [KIND_NAMES.get(kind_of[j], kind_of[j]) for j in ids],
+            STATE: [state_of[j] for j in ids],
         }
     )
     for key, dimension in status.DIMENSIONS.items():
-        table[dimension.label] = [dimension.label_of(c) for c in current.loc[ids, key]]
-    table[LATEST_DAY] = [latest.at[j, "date"] if j in latest.index else None for j in ids]
-    table[LATEST_KIND] = [story.KIND_LABELS.get(latest.at[j, "kind"], latest.at[j, "kind"]) if j in latest.index else "" for j in ids]
+        table[dimension.label] = [dimension.label_of(str(c)) for c in current.loc[ids, key]]
+    table[LATEST_DAY] = [latest[j][0] if j in latest else None for j in ids]
+    table[LATEST_KIND] = [story.KIND_LABELS.get(latest[j][1], latest[j][1]) if j in latest else "" for j in ids]
     return table[COLUMNS]
 
 

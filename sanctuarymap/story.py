@@ -7,6 +7,7 @@ Nothing here trusts the records.
 
 from __future__ import annotations
 
+import functools
 import html
 from datetime import date
 
@@ -94,6 +95,12 @@ def timeline_html(events: pd.DataFrame, by_event: dict, day: date, names: dict[s
     return '<ol class="sm-timeline">' + "".join(items) + "</ol>"
 
 
+@functools.lru_cache(maxsize=8192)
+def _is_web_url(url) -> bool:
+    # The same few hundred URLs are checked on every rerun; the check is a pure function of the text.
+    return records.is_web_url(url)
+
+
 def sources_html(sources) -> str:
     """A list of links; ``sources`` is a DataFrame of sources, or a list of its rows (named tuples)."""
     if sources is None or len(sources) == 0:
@@ -104,7 +111,7 @@ def sources_html(sources) -> str:
         if pd.notna(source.published) and source.published:
             text += f" ({day_label(source.published)})"
         label = _text(text)
-        if records.is_web_url(source.url):
+        if _is_web_url(source.url):
             parts.append(
                 f'<li><a href="{html.escape(source.url, quote=True)}" target="_blank" rel="noopener noreferrer nofollow">{label}</a></li>'
             )

@@ -35,7 +35,7 @@ DOCS = ROOT / "docs"
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 SIZE = {"width": 1366, "height": 768}
 GIF_WIDTH = 900  # px: the replay, scaled down to keep the file small
-TOOLS_SIZE = {"width": 1366, "height": 1100}
+TOOLS_SIZE = {"width": 1366, "height": 1300}
 # The readers' tools: the picture's name in docs/, the view's address, a button to press (or None), and
 # what shows once the view is ready.
 TOOL_VIEWS = [
@@ -132,7 +132,10 @@ def main() -> int:
                 target = page.locator(ready).first
                 expect(target).to_be_visible(timeout=30_000)
                 page.locator("body").evaluate("() => document.fonts.ready")
-                target.scroll_into_view_if_needed()
+                if name == "downloads":
+                    target.scroll_into_view_if_needed()
+                else:  # the map at the top, what the tool shows beneath it
+                    page.locator(MAP_IFRAME).evaluate("frame => frame.scrollIntoView({block: 'start'})")
                 page.screenshot(path=DOCS / f"{name}.png")
                 page.close()
                 print(f"wrote {DOCS / name}.png")

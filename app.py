@@ -131,7 +131,8 @@ with map_column:
             search=chosen_filters[0],
         )
         st.caption(
-            f"{len(shown)} of {len(whole)} places on {story.day_label(day)}. Select a row to open the place; sort by a column's header."
+            f"{len(shown)} of {len(whole)} places on {story.day_label(day)}. Select a row to open the place "
+            "(keyboard: arrows to a row, Shift+Space); sort by a column's header."
         )
         table_key = table.widget_key(selected, day, colour, *chosen_filters)
         st.dataframe(

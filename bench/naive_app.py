@@ -83,7 +83,7 @@ colour = colour if colour in status.DIMENSIONS else "sanctuary"
 st.title("Naive baseline")
 day = st.slider("Day", data.first_day, data.last_day, key="day", format="D MMM YYYY")
 current = status.as_of(data.changes, data.mapped_ids, day)
-palette = maps.PALETTES[colour]
+palette = {c.key: c.colour for c in status.DIMENSIONS[colour].categories}
 
 m = folium.Map(location=[39.5, -96.5], zoom_start=4, tiles=None, min_zoom=3, control_scale=True)
 m.default_js = [("leaflet", maps.LEAFLET_JS)]

@@ -17,7 +17,7 @@ from datetime import date
 
 import pandas as pd
 
-from sanctuarymap import maps, status
+from sanctuarymap import status
 
 
 def areas(counts: pd.DataFrame, dimension_key: str, first: date) -> pd.DataFrame:
@@ -39,8 +39,8 @@ def areas(counts: pd.DataFrame, dimension_key: str, first: date) -> pd.DataFrame
 
 def category_counts(values: pd.DataFrame, dimension_key: str, day: date, first: date, last: date) -> dict:
     """Stacked areas per category (``areas`` of the same dimension), with a rule at ``day``."""
-    legend = maps.legend(dimension_key)
-    labels = [label for _, label in legend]
+    categories = status.DIMENSIONS[dimension_key].categories
+    labels = [c.label for c in categories]
     # Day indexes back to dates, in UTC as the axis reads them; category indexes back to labels.
     as_date = {"calculate": f"utc({first.year}, {first.month - 1}, {first.day} + datum.d)", "as": "date"}
     return {
@@ -69,7 +69,7 @@ def category_counts(values: pd.DataFrame, dimension_key: str, day: date, first: 
                         "field": "category",
                         "type": "nominal",
                         "legend": None,
-                        "scale": {"domain": labels, "range": [colour for colour, _ in legend]},
+                        "scale": {"domain": labels, "range": [c.colour for c in categories]},
                     },
                     "order": {"field": "c", "type": "quantitative"},
                     "tooltip": [

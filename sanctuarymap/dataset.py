@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from sanctuarymap import chart, geodata, maps, payload, records, status
+from sanctuarymap import chart, geodata, payload, records, status
 
-# The span the slider replays; earlier events only set where each jurisdiction starts.
+# The span the page replays; earlier events only set where each jurisdiction starts the year
+# (records.EARLIEST_DATE .. records.LATEST_DATE is the span an event may be dated in).
 FIRST_DAY = date(2017, 1, 1)
 LAST_DAY = date(2017, 12, 31)
 
@@ -59,7 +60,7 @@ class Dataset:
     @cached_property
     def changes_body(self) -> bytes:
         """The changes payload the page replays from, as the JSON bytes served to it."""
-        built = payload.build(self.changes, self.records.events, self.drawn, self.all_names, self.first_day, self.last_day, maps.PALETTES)
+        built = payload.build(self.changes, self.records.events, self.drawn, self.all_names, self.first_day, self.last_day)
         return payload.encode(built)
 
     @cached_property

@@ -27,31 +27,18 @@ LEAFLET_JS = "/app/static/vendor/leaflet/leaflet.js"
 LEAFLET_CSS = "/app/static/vendor/leaflet/leaflet.css"
 MAP_JS = "/app/static/js/sanctuarymap.js"
 MAP_CSS = "/app/static/css/sanctuarymap.css"
-BOUNDARIES_URL = "/app/static/geodata/boundaries.json"
+# The shapes the page fetches, written by scripts/build_geodata.py (make geodata).
+BOUNDARIES_FILE = "geodata/boundaries.json"
+BOUNDARIES_URL = f"/app/static/{BOUNDARIES_FILE}"
 # Written at run time (git-ignored): the changes payload, one file per content.
 GENERATED = STATIC / "generated"
 GENERATED_URL = "/app/static/generated"
 CONTIGUOUS_US = [[24.4, -125.0], [49.4, -66.9]]
 
-# Okabe & Ito's colour-blind-safe palette; grey for the baseline of each dimension.
-PALETTES = {
-    "sanctuary": {"none_known": "#dcdcdc", "symbolic": "#56B4E9", "limits_cooperation": "#0072B2", "requires_cooperation": "#D55E00"},
-    "pressure": {
-        "none": "#dcdcdc",
-        "named": "#F0E442",
-        "warned": "#E69F00",
-        "noncompliant": "#D55E00",
-        "compliant": "#009E73",
-        "funds_withheld": "#CC79A7",
-    },
-    "lawsuit": {"none": "#dcdcdc", "plaintiff": "#E69F00", "won": "#009E73", "lost": "#D55E00", "defendant": "#CC79A7"},
-}
-
 
 def legend(dimension_key: str) -> list[tuple[str, str]]:
     """(colour, label) for each category of a dimension, in reading order."""
-    dimension = status.DIMENSIONS[dimension_key]
-    return [(PALETTES[dimension_key][c.key], c.label) for c in dimension.categories]
+    return [(c.colour, c.label) for c in status.DIMENSIONS[dimension_key].categories]
 
 
 def _versioned(url: str) -> str:

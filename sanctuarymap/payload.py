@@ -20,7 +20,7 @@ from typing import TypedDict
 
 import pandas as pd
 
-from sanctuarymap import status, story
+from sanctuarymap import status
 
 VERSION = 1
 # The caption names at most this many of a day's events; the page says how many more there were.
@@ -57,12 +57,11 @@ def build(
     names: dict[str, str],
     first: date,
     last: date,
-    palettes: dict[str, dict[str, str]],
 ) -> ChangesPayload:
     """The payload for ``changes`` (``status.timeline``), the ``events`` of the records and the ``drawn`` shapes.
 
-    ``names`` gives the display name of every jurisdiction (the nation's too); ``palettes`` the colour
-    of each category of each dimension.  A change before ``first`` gets day -1: only the last one of
+    ``names`` gives the display name of every jurisdiction (the nation's too); labels and colours come
+    from ``status``.  A change before ``first`` gets day -1: only the last one of
     each place and dimension is kept, since the page never shows a day before ``first``.
     """
     place_ids = list(names)
@@ -87,17 +86,17 @@ def build(
                 key=key,
                 label=dimension.label,
                 labels=[c.label for c in dimension.categories],
-                colours=[palettes[key][c.key] for c in dimension.categories],
+                colours=[c.colour for c in dimension.categories],
                 changes=per_place,
             )
         )
-    kinds = list(story.KIND_LABELS)
+    kinds = list(status.EVENT_KINDS)
     kind_index = {k: i for i, k in enumerate(kinds)}
     days = []
     in_span = events[(events["date"] >= first) & (events["date"] <= last)]
     for day, group in in_span.groupby("date", sort=True):
         # Events that move a colour come first in the caption, then statements and federal actions.
-        ordered = group.sort_values("kind", key=lambda kinds: kinds.map(lambda k: status.RULES.get(k) is None), kind="stable")
+        ordered = group.sort_values("kind", key=lambda kinds: kinds.map(lambda k: status.EVENT_KINDS[k].rule is None), kind="stable")
         precisions = ordered["date_precision"] if "date_precision" in ordered else ["day"] * len(ordered)
         listed = [
             [kind_index[kind], [place_index[j] for j in ids if j in place_index]] + ([] if precision == "day" else [precision])
@@ -113,7 +112,7 @@ def build(
         last_day=last.isoformat(),
         places=[[j, names[j]] for j in place_ids],
         shapes=shapes,
-        kinds=[story.KIND_LABELS[k] for k in kinds],
+        kinds=[status.EVENT_KINDS[k].label for k in kinds],
         dimensions=dimensions,
         events=days,
     )

@@ -30,8 +30,9 @@ JURISDICTIONS_FILE = "sanctuarymap-jurisdictions.csv"
 EVENTS_FILE = "sanctuarymap-events.csv"
 SOURCES_FILE = "sanctuarymap-sources.csv"
 
-FIRST_DAY = date(1970, 1, 1)
-LAST_DAY = date(2017, 12, 31)
+# The span an event may be dated in (dataset.FIRST_DAY .. dataset.LAST_DAY is the span the page replays).
+EARLIEST_DATE = date(1970, 1, 1)
+LATEST_DATE = date(2017, 12, 31)
 MAX_FILE_BYTES = 10 * 1024 * 1024
 LIST_SEPARATOR = ";"
 # Columns the loader adds, never read from a file: a date's precision follows from how it is written.
@@ -305,8 +306,8 @@ def read(
             else:
                 events.pop(line)
                 continue
-        if not (FIRST_DAY <= row.date <= LAST_DAY):
-            problems.append(Problem(EVENTS_FILE, line, "date", f"a day from {FIRST_DAY} to {LAST_DAY}", str(row.date)))
+        if not (EARLIEST_DATE <= row.date <= LATEST_DATE):
+            problems.append(Problem(EVENTS_FILE, line, "date", f"a day from {EARLIEST_DATE} to {LATEST_DATE}", str(row.date)))
             events.pop(line)
 
     sources = read_rows(folder / SOURCES_FILE, SourceRow, problems, warnings)
@@ -401,8 +402,8 @@ def _parse_day(v: str, last: date = date(2100, 1, 1)) -> date:
         day = date.fromisoformat(v.strip())
     except ValueError as error:
         raise ValueError("a real calendar day written YYYY-MM-DD") from error
-    if not (FIRST_DAY <= day <= last):
-        raise ValueError(f"a day from {FIRST_DAY} to {last}")
+    if not (EARLIEST_DATE <= day <= last):
+        raise ValueError(f"a day from {EARLIEST_DATE} to {last}")
     return day
 
 

@@ -14,24 +14,6 @@ import pandas as pd
 
 from sanctuarymap import records, status
 
-KIND_LABELS = {
-    "federal_action": "Federal action",
-    "statement": "Statement",
-    "policy_limits_cooperation": "Policy limiting cooperation",
-    "policy_symbolic": "Symbolic declaration",
-    "policy_requires_cooperation": "Cooperation required",
-    "policy_ended": "Policy ended",
-    "federal_report_named": "Named in federal report",
-    "doj_warning_letter": "DOJ warning letter",
-    "doj_noncompliance_finding": "DOJ: possibly non-compliant",
-    "doj_compliance_finding": "DOJ: compliant",
-    "funds_withheld": "Funds withheld",
-    "lawsuit_filed": "Lawsuit filed",
-    "sued": "Sued",
-    "ruling_for": "Ruling in its favour",
-    "ruling_against": "Ruling against it",
-}
-
 
 def _text(value: str) -> str:
     """Escaped text on one line of HTML.
@@ -86,7 +68,7 @@ def timeline_html(events: pd.DataFrame, by_event: dict, day: date, names: dict[s
         items.append(
             f'<li class="sm-event{" sm-upcoming" if upcoming else ""}" data-event="{html.escape(event.event_id)}">'
             f'<div class="sm-when">{html.escape(when_label(event.date, event.date_precision))}'
-            f" · {_text(KIND_LABELS.get(event.kind, event.kind))}"
+            f" · {_text(status.kind_label(event.kind))}"
             f"{' · <em>still to come</em>' if upcoming else ''}</div>"
             f'<div class="sm-summary">{_text(event.summary)}</div>{concerns}'
             f"{sources_html(by_event.get(event.event_id))}</li>"
@@ -200,7 +182,7 @@ def federal_lists(recs: records.Records) -> pd.DataFrame:
             {
                 "event_id": event.event_id,
                 "when": when_label(event.date, event.date_precision),
-                "kind": KIND_LABELS[event.kind],
+                "kind": status.kind_label(event.kind),
                 "named": len(named),
                 "only_here": sum(int(events_per_place.get(j, 0) == 1) for j in named),
             }
@@ -211,7 +193,7 @@ def federal_lists(recs: records.Records) -> pd.DataFrame:
 def about_markdown(data) -> str:
     """The about page: what the map shows, where it comes from, how status is derived."""
     rules = "\n".join(
-        f"| `{kind}` | {KIND_LABELS[kind]} | "
+        f"| `{kind}` | {label} | "
         + (
             "no colour change (context)"
             if rule is None
@@ -219,7 +201,7 @@ def about_markdown(data) -> str:
             + (" (only if still at the baseline)" if rule.only_from_baseline else "")
         )
         + " |"
-        for kind, rule in status.RULES.items()
+        for kind, (label, rule) in status.EVENT_KINDS.items()
     )
     counts = f"{len(data.mapped_ids)} jurisdictions, {len(data.records.events)} events and {len(data.records.sources)} sources"
     lists = "\n".join(

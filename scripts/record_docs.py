@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sanctuarymap import maps  # noqa: E402
+from sanctuarymap import status  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, AppServer  # noqa: E402
 
 DOCS = ROOT / "docs"
@@ -49,7 +49,7 @@ def write_gif(frames: list[tuple[float, bytes]], path: Path) -> None:
     montage = Image.new("RGB", (width * len(samples) + 40, height), "white")
     for i, image in enumerate(samples):
         montage.paste(image, (i * width, 0))
-    colours = sorted({c for palette in maps.PALETTES.values() for c in palette.values()})
+    colours = sorted({c.colour for dimension in status.DIMENSIONS.values() for c in dimension.categories})
     for i, colour in enumerate(colours):
         montage.paste(colour, (width * len(samples), i * 40, width * len(samples) + 40, (i + 1) * 40))
     palette = montage.quantize(colors=192, method=Image.Quantize.MEDIANCUT)

@@ -324,11 +324,11 @@ EVENT_IDS = ["2011-09-07-cook-ordinance", "2017-01-25-order", "2017-08-07-suit",
 EVENT_ID = st.one_of(st.sampled_from(EVENT_IDS), TEXT)
 DAY = st.one_of(
     st.dates().map(lambda d: d.isoformat()),
-    st.dates(min_value=records.FIRST_DAY, max_value=records.LAST_DAY).map(lambda d: d.isoformat()),
+    st.dates(min_value=records.EARLIEST_DATE, max_value=records.LATEST_DATE).map(lambda d: d.isoformat()),
     st.sampled_from(["2017-02-30", "1969-12-31", "2018-01-01", "2030-12-31", "2017-1-1", " 2017-01-01 ", ""]),
     TEXT,
 )
-KIND = st.one_of(st.sampled_from(sorted(status.RULES)), TEXT)
+KIND = st.one_of(st.sampled_from(sorted(status.EVENT_KINDS)), TEXT)
 PLACES = st.one_of(
     st.lists(st.sampled_from(["us", "il", "il-cook-county", "il-chicago", "il-atlantis", "", " "]), max_size=4).map(";".join),
     TEXT,
@@ -360,8 +360,8 @@ SOURCE_ROWS = st.lists(_row(EVENT_ID, TEXT, TEXT, st.one_of(DAY, st.just("")), U
 GOOD_EVENTS = st.lists(
     st.tuples(
         st.sampled_from(EVENT_IDS),
-        st.dates(min_value=records.FIRST_DAY, max_value=records.LAST_DAY).map(lambda d: d.isoformat()),
-        st.sampled_from(sorted(status.RULES)),
+        st.dates(min_value=records.EARLIEST_DATE, max_value=records.LATEST_DATE).map(lambda d: d.isoformat()),
+        st.sampled_from(sorted(status.EVENT_KINDS)),
         st.lists(st.sampled_from(["us", "il", "il-cook-county", "il-chicago"]), min_size=1, max_size=3).map(";".join),
         TEXT.filter(str.strip),
     ).map(list),
@@ -409,8 +409,8 @@ def test_generated_rows_load_or_are_reported(rows, line_end):
         # What loads is what the app may trust.
         known = set(recs.jurisdictions["jurisdiction_id"])
         assert all(set(ids) <= known and ids for ids in recs.events["jurisdiction_ids"])
-        assert all(records.FIRST_DAY <= d <= records.LAST_DAY for d in recs.events["date"])
-        assert all(kind in status.RULES for kind in recs.events["kind"])
+        assert all(records.EARLIEST_DATE <= d <= records.LATEST_DATE for d in recs.events["date"])
+        assert all(kind in status.EVENT_KINDS for kind in recs.events["kind"])
         assert set(recs.sources["event_id"]) <= set(recs.events["event_id"])
         dated = set(recs.sources.loc[recs.sources["published"].notna(), "event_id"])
         assert set(recs.events["event_id"]) <= dated

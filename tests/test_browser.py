@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import FrameLocator, Locator, Page, Route, expect
 
-from sanctuarymap import dataset, maps, status
+from sanctuarymap import dataset, status
 
 pytestmark = pytest.mark.e2e
 
@@ -451,7 +451,7 @@ def test_the_legend_is_on_the_map_and_follows_the_colouring(page: Page, app_serv
     expect(legend(page).locator(".sm-legend-item")).to_have_text([c.label for c in status.PRESSURE.categories])
     expect(chicago).to_have_attribute("data-category", "Warned by DOJ letter", timeout=WAIT)  # DOJ wrote on 21 Apr
     assert rgb_of(chicago.get_attribute("fill")) == swatch_colour(page, "Warned by DOJ letter")
-    assert swatch_colour(page, "Warned by DOJ letter") == rgb_of(maps.PALETTES["pressure"]["warned"])
+    assert swatch_colour(page, "Warned by DOJ letter") == rgb_of(status.PRESSURE.category("warned").colour)
     expect(page).to_have_url(url_with(day="2017-04-21", colour="pressure"), timeout=WAIT)
     # A day earlier, Chicago was only named in the 2016 Inspector General's memo.
     press(page, "ArrowLeft")

@@ -11,52 +11,14 @@ import folium
 import pandas as pd
 import pytest
 
-from sanctuarymap import maps, payload, records, status, story, topology, view
-
-# --- topology
-
-
-def test_topology_decodes_delta_arcs_and_reversed_arcs():
-    topo = {
-        "type": "Topology",
-        "transform": {"scale": [1, 1], "translate": [10, 20]},
-        # A square split by one shared arc (1): walked forward by one polygon, backward (~1) by the other.
-        "arcs": [[[0, 0], [0, 2], [2, 0]], [[2, 2], [0, -2]], [[2, 0], [-2, 0]], [[2, 2], [2, 0], [0, -2], [-2, 0]]],
-        "objects": {
-            "shapes": {
-                "type": "GeometryCollection",
-                "geometries": [
-                    {"type": "Polygon", "id": "A", "properties": {"name": "a"}, "arcs": [[0, 1, 2]]},
-                    {"type": "Polygon", "id": "B", "arcs": [[3, ~1]]},
-                    {"type": None, "id": "C"},
-                ],
-            }
-        },
-    }
-    a, b = topology.features(topo, "shapes")
-    assert a["id"] == "A" and a["properties"] == {"name": "a"}
-    assert a["geometry"]["coordinates"] == [[[10, 20], [10, 22], [12, 22], [12, 20], [10, 20]]]
-    ring = b["geometry"]["coordinates"][0]
-    assert ring[0] == ring[-1] == [12, 22]
-    assert ring[-2] == [12, 20]  # the shared arc, walked backwards
-
-
-def test_topology_closes_open_rings_and_drops_slivers():
-    # No transform: positions are absolute. Arc 0 stops short of its start; arc 1 is a three-point sliver.
-    topo = {
-        "arcs": [[[0, 0], [1, 0], [1, 1]], [[5, 5], [6, 5], [5, 5]]],
-        "objects": {"o": {"geometries": [{"type": "MultiPolygon", "id": "X", "arcs": [[[0]], [[1]]]}]}},
-    }
-    (feature,) = topology.features(topo, "o")
-    assert feature["geometry"]["coordinates"] == [[[[0, 0], [1, 0], [1, 1], [0, 0]]]]
-
+from sanctuarymap import maps, payload, records, status, story, view
 
 # --- maps
 
 
 def test_every_category_has_a_distinct_colour():
     for key, dimension in status.DIMENSIONS.items():
-        colours = [maps.PALETTES[key][c.key] for c in dimension.categories]
+        colours = [c.colour for c in dimension.categories]
         assert len(set(colours)) == len(colours)
         assert [label for _, label in maps.legend(key)] == [c.label for c in dimension.categories]
 
@@ -109,7 +71,7 @@ def _events(*rows) -> pd.DataFrame:
 
 def _payload(events: pd.DataFrame) -> dict:
     pairs = events.explode("jurisdiction_ids").rename(columns={"jurisdiction_ids": "jurisdiction_id"})
-    return payload.build(status.timeline(pairs), events, DRAWN, NAMES, FIRST, LAST, maps.PALETTES)
+    return payload.build(status.timeline(pairs), events, DRAWN, NAMES, FIRST, LAST)
 
 
 def test_payload_lists_each_change_once_with_day_and_category_indexes():
@@ -131,7 +93,7 @@ def test_payload_lists_each_change_once_with_day_and_category_indexes():
     assert lawsuit["changes"][chicago] == [218, 2]  # won
     assert sanctuary["changes"][nation] == []
     assert sanctuary["labels"][2] == "Limits cooperation with ICE"
-    assert sanctuary["colours"][2] == maps.PALETTES["sanctuary"]["limits_cooperation"]
+    assert sanctuary["colours"][2] == "#0072B2"
     assert built["shapes"] == [["cities:1714000", chicago], ["counties:36061", new_york], ["counties:36047", new_york]]
     assert built["places"][nation] == ["us", "United States"]
     assert (built["first_day"], built["last_day"]) == ("2017-01-01", "2017-12-31")
@@ -142,7 +104,7 @@ def test_payload_lists_each_change_once_with_day_and_category_indexes():
 def test_payload_names_at_most_a_few_events_a_day_and_counts_the_rest():
     letters = [(date(2017, 4, 21), "doj_warning_letter", ["il-chicago"]) for _ in range(5)]
     built = _payload(_events((date(2016, 1, 1), "statement", ["us"]), *letters, (date(2017, 5, 1), "statement", ["us", "il-chicago"])))
-    kind = built["kinds"].index(story.KIND_LABELS["doj_warning_letter"])
+    kind = built["kinds"].index("DOJ warning letter")
     assert built["events"][0] == [110, 5, [[kind, [0]]] * payload.CAPTION_EVENTS]  # nothing before the first day
     assert built["events"][1] == [120, 1, [[built["kinds"].index("Statement"), [2, 0]]]]
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -37,7 +38,7 @@ def areas(counts: pd.DataFrame, dimension_key: str, first: date) -> pd.DataFrame
     )
 
 
-def category_counts(values: pd.DataFrame, dimension_key: str, day: date, first: date, last: date) -> dict:
+def category_counts(values: pd.DataFrame, dimension_key: str, day: date, first: date, last: date) -> dict[str, Any]:
     """Stacked areas per category (``areas`` of the same dimension), with a rule at ``day``."""
     categories = status.DIMENSIONS[dimension_key].categories
     labels = [c.label for c in categories]
@@ -89,7 +90,7 @@ def category_counts(values: pd.DataFrame, dimension_key: str, day: date, first: 
     }
 
 
-def _utc(day: date) -> dict:
+def _utc(day: date) -> dict[str, Any]:
     # The dates in the data are days, which the chart reads as UTC midnight.
     return {"year": day.year, "month": day.month, "date": day.day, "utc": True}
 

@@ -15,6 +15,7 @@ import json
 import urllib.parse
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import folium
 from branca.element import MacroElement
@@ -70,7 +71,7 @@ def base_map(changes_url: str, boundaries_url: str = BOUNDARIES_URL) -> folium.M
     return m
 
 
-def view(day: date, day_set: int, dimension_key: str, selected: str | None) -> dict:
+def view(day: date, day_set: int, dimension_key: str, selected: str | None) -> dict[str, Any]:
     """What a rerun tells the page: the colouring, the selection, and the day the server holds.
 
     ``day_set`` counts the times the server itself set the day (from the URL): the page moves to
@@ -80,14 +81,14 @@ def view(day: date, day_set: int, dimension_key: str, selected: str | None) -> d
     return {"day": day.isoformat(), "daySet": day_set, "colour": dimension_key, "selected": selected}
 
 
-def view_layer(current_view: dict) -> folium.FeatureGroup:
+def view_layer(current_view: dict[str, Any]) -> folium.FeatureGroup:
     """The per-rerun layer, passed to st_folium's ``feature_group_to_add``: one call, a few bytes."""
     group = folium.FeatureGroup(name="view", control=False)
     _Show(current_view).add_to(group)
     return group
 
 
-def _json_for_script(value) -> str:
+def _json_for_script(value: object) -> str:
     # Inside a <script>, "</script" or "<!--" would change how the page parses it; "\u003c" reads
     # the same to JavaScript, and "<" can only occur inside strings of JSON.
     text = json.dumps(value, separators=(",", ":"), ensure_ascii=True)
@@ -99,8 +100,8 @@ class _Start(MacroElement):
         "{% macro script(this, kwargs) %}SanctuaryMap.start({{ this._parent.get_name() }}, {{ this.config_json }});{% endmacro %}"
     )
 
-    def __init__(self, config: dict):
-        super().__init__()
+    def __init__(self, config: dict[str, str]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's __init__ has no return annotation
         self._name = "Start"
         self.config_json = _json_for_script(config)
 
@@ -108,7 +109,7 @@ class _Start(MacroElement):
 class _Show(MacroElement):
     _template = Template("{% macro script(this, kwargs) %}window.SanctuaryMap && SanctuaryMap.show({{ this.view_json }});{% endmacro %}")
 
-    def __init__(self, current_view: dict):
-        super().__init__()
+    def __init__(self, current_view: dict[str, Any]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's __init__ has no return annotation
         self._name = "Show"
         self.view_json = _json_for_script(current_view)

@@ -16,7 +16,7 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
-from typing import TypedDict
+from typing import Any, TypedDict, cast
 
 import pandas as pd
 
@@ -40,14 +40,14 @@ class ChangesPayload(TypedDict):
     first_day: str  # ISO day of day index 0 (1 January 2017)
     last_day: str  # ISO day of the last day the page shows
     places: list[list[str]]  # [jurisdiction_id, display name]; a place index points into this list
-    shapes: list[list]  # [shape key "layer:GEOID", place index]: the shapes the page colours
+    shapes: list[list[Any]]  # [shape key "layer:GEOID", place index]: the shapes the page colours
     kinds: list[str]  # event kind labels; a kind index points into this list
     dimensions: list[DimensionChanges]
     # Per day with events: [day, number of events, [[kind index, [place index, ...]], ...]], days
     # ascending, at most CAPTION_EVENTS events listed, those that change a colour first. An event whose
     # date is known only to the month or the year (it counts from that period's last day) has a third
     # element, "month" or "year".
-    events: list[list]
+    events: list[list[Any]]
 
 
 def build(
@@ -104,7 +104,7 @@ def build(
                 ordered["kind"][:CAPTION_EVENTS], ordered["jurisdiction_ids"][:CAPTION_EVENTS], list(precisions)[:CAPTION_EVENTS]
             )
         ]
-        days.append([(day - first).days, len(group), listed])
+        days.append([(cast(date, day) - first).days, len(group), listed])
     shapes = [[f"{layer}:{geoid}", place_index[j]] for layer, geoid, j in zip(drawn["layer"], drawn["geoid"], drawn["jurisdiction_id"])]
     return ChangesPayload(
         version=VERSION,

@@ -10,6 +10,7 @@ what was found.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import ipaddress
 import re
@@ -19,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
@@ -37,6 +38,9 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 LIST_SEPARATOR = ";"
 # Columns the loader adds, never read from a file: a date's precision follows from how it is written.
 DERIVED_COLUMNS = frozenset({"date_precision"})
+
+# A row model (JurisdictionRow, EventRow, SourceRow, geodata.CityPointRow).
+Row = TypeVar("Row", bound=BaseModel)
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # A host name as RFC 1123 has it: labels of ASCII letters, digits and inner hyphens.
@@ -149,7 +153,7 @@ class EventRow(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _precision(cls, data):
+    def _precision(cls, data: Any) -> Any:
         # The precision is read from how the date is written, so it can never disagree with it.
         if isinstance(data, dict):
             data = {**data, "date_precision": _precision_of(data.get("date"))}
@@ -157,7 +161,7 @@ class EventRow(BaseModel):
 
     @field_validator("date", mode="before")
     @classmethod
-    def _date(cls, v: str) -> date:
+    def _date(cls, v: str) -> datetime.date:  # ``date`` is the field's name in this class
         return _parse_written_date(v)
 
     @field_validator("kind")
@@ -290,46 +294,48 @@ def read(
     if check_jurisdictions is not None:
         for problem in check_jurisdictions(list(jurisdictions.items())):
             problems.append(problem)
-            jurisdictions.pop(problem.row, None)
+            if problem.row is not None:
+                jurisdictions.pop(problem.row, None)
     known = {row.jurisdiction_id for row in jurisdictions.values()}
 
     events = read_rows(folder / EVENTS_FILE, EventRow, problems, warnings)
     events = _unique(events, "event_id", EVENTS_FILE, problems)
-    for line, row in list(events.items()):
-        unknown = [j for j in row.jurisdiction_ids if j not in known]
+    for line, event in list(events.items()):
+        unknown = [j for j in event.jurisdiction_ids if j not in known]
         for j in unknown:
             problems.append(Problem(EVENTS_FILE, line, "jurisdiction_ids", f"an id listed in {JURISDICTIONS_FILE}", repr(j)))
         if unknown:
-            kept = tuple(j for j in row.jurisdiction_ids if j in known)
+            kept = tuple(j for j in event.jurisdiction_ids if j in known)
             if kept:
-                events[line] = row.model_copy(update={"jurisdiction_ids": kept})
+                events[line] = event.model_copy(update={"jurisdiction_ids": kept})
             else:
                 events.pop(line)
                 continue
-        if not (EARLIEST_DATE <= row.date <= LATEST_DATE):
-            problems.append(Problem(EVENTS_FILE, line, "date", f"a day from {EARLIEST_DATE} to {LATEST_DATE}", str(row.date)))
+        if not (EARLIEST_DATE <= event.date <= LATEST_DATE):
+            problems.append(Problem(EVENTS_FILE, line, "date", f"a day from {EARLIEST_DATE} to {LATEST_DATE}", str(event.date)))
             events.pop(line)
 
     sources = read_rows(folder / SOURCES_FILE, SourceRow, problems, warnings)
-    event_ids = {row.event_id for row in events.values()}
-    for line, row in list(sources.items()):
-        if row.event_id not in event_ids:
-            problems.append(Problem(SOURCES_FILE, line, "event_id", f"an id listed in {EVENTS_FILE}", repr(row.event_id)))
+    event_ids = {event.event_id for event in events.values()}
+    for line, source in list(sources.items()):
+        if source.event_id not in event_ids:
+            problems.append(Problem(SOURCES_FILE, line, "event_id", f"an id listed in {EVENTS_FILE}", repr(source.event_id)))
             sources.pop(line)
-    sourced = {row.event_id for row in sources.values()}
-    dated = {row.event_id for row in sources.values() if row.published is not None}
-    for line, row in list(events.items()):
-        if row.event_id not in sourced:
-            problems.append(Problem(EVENTS_FILE, line, "event_id", f"at least one source in {SOURCES_FILE}", f"none for {row.event_id!r}"))
+    sourced = {source.event_id for source in sources.values()}
+    dated = {source.event_id for source in sources.values() if source.published is not None}
+    for line, event in list(events.items()):
+        if event.event_id not in sourced:
+            found = f"none for {event.event_id!r}"
+            problems.append(Problem(EVENTS_FILE, line, "event_id", f"at least one source in {SOURCES_FILE}", found))
             events.pop(line)
-        elif row.event_id not in dated:
+        elif event.event_id not in dated:
             problems.append(
                 Problem(
                     EVENTS_FILE,
                     line,
                     "event_id",
                     f"at least one source with a 'published' date in {SOURCES_FILE}",
-                    f"only undated sources for {row.event_id!r}",
+                    f"only undated sources for {event.event_id!r}",
                 )
             )
             events.pop(line)
@@ -371,7 +377,7 @@ _WRITTEN_DATE = {
 }
 
 
-def _precision_of(v) -> str:
+def _precision_of(v: object) -> str:
     text = v.strip() if isinstance(v, str) else ""
     return next((p for p, pattern in _WRITTEN_DATE.items() if pattern.fullmatch(text)), "day")
 
@@ -407,7 +413,7 @@ def _parse_day(v: str, last: date = date(2100, 1, 1)) -> date:
     return day
 
 
-def read_rows(path: Path, model: type[BaseModel], problems: list[Problem], warnings: list[Problem]) -> dict[int, BaseModel]:
+def read_rows(path: Path, model: type[Row], problems: list[Problem], warnings: list[Problem]) -> dict[int, Row]:
     """Valid rows of one CSV file by line number; problems for the rest and for the file itself.
 
     Also reads ``geodata/``'s city points, with a model of their own.
@@ -439,7 +445,7 @@ def read_rows(path: Path, model: type[BaseModel], problems: list[Problem], warni
     if all(cells is not None and not any(c.strip() for c in cells) for cells in rows[1:]):
         problems.append(Problem(name, None, None, "at least one row below the header", "only the header row"))
         return {}
-    valid: dict[int, BaseModel] = {}
+    valid: dict[int, Row] = {}
     for line, cells in enumerate(rows[1:], start=2):
         if cells is None or not any(c.strip() for c in cells):
             continue  # a row already reported as malformed, or a blank line as spreadsheets leave at the end
@@ -455,7 +461,7 @@ def read_rows(path: Path, model: type[BaseModel], problems: list[Problem], warni
             for detail in error.errors():
                 column = str(detail["loc"][0]) if detail["loc"] else None
                 expected = detail["msg"].removeprefix("Value error, ")
-                problems.append(Problem(name, line, column, expected, _shown(values.get(column, ""))))
+                problems.append(Problem(name, line, column, expected, _shown(values.get(column or "", ""))))
     return valid
 
 
@@ -529,7 +535,7 @@ def _undecodable(name: str, line: int, cells: list[str], problems: list[Problem]
     return False
 
 
-def _unique(rows: dict[int, BaseModel], key: str, name: str, problems: list[Problem]) -> dict[int, BaseModel]:
+def _unique(rows: dict[int, Row], key: str, name: str, problems: list[Problem]) -> dict[int, Row]:
     first_line: dict[str, int] = {}
     for line, row in list(rows.items()):
         value = getattr(row, key)
@@ -541,7 +547,7 @@ def _unique(rows: dict[int, BaseModel], key: str, name: str, problems: list[Prob
     return rows
 
 
-def _frame(rows: dict[int, BaseModel], model: type[BaseModel]) -> pd.DataFrame:
+def _frame(rows: dict[int, Row], model: type[Row]) -> pd.DataFrame:
     data = [dict(row.model_dump(), row=line) for line, row in rows.items()]
     return pd.DataFrame(data, columns=[*model.model_fields, "row"])
 

@@ -12,9 +12,10 @@ day on which it is certainly true, never an invented day.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -160,7 +161,7 @@ def timeline(event_jurisdictions: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=TIMELINE_COLUMNS)
 
 
-def as_of(changes: pd.DataFrame, jurisdiction_ids, day: date) -> pd.DataFrame:
+def as_of(changes: pd.DataFrame, jurisdiction_ids: Iterable[str], day: date) -> pd.DataFrame:
     """Category of each jurisdiction on ``day``, one row each, one column per dimension.
 
     Changes dated ``day`` itself count.  A jurisdiction with no change yet
@@ -177,7 +178,7 @@ def as_of(changes: pd.DataFrame, jurisdiction_ids, day: date) -> pd.DataFrame:
     return table
 
 
-def daily_counts(changes: pd.DataFrame, jurisdiction_ids, first: date, last: date) -> pd.DataFrame:
+def daily_counts(changes: pd.DataFrame, jurisdiction_ids: Iterable[str], first: date, last: date) -> pd.DataFrame:
     """How many jurisdictions stood in each category on each day from ``first`` to ``last``."""
     ids = list(jurisdiction_ids)
     state = as_of(changes, ids, first - timedelta(days=1))
@@ -186,6 +187,7 @@ def daily_counts(changes: pd.DataFrame, jurisdiction_ids, first: date, last: dat
     by_day = {d: group for d, group in pending.groupby("date")}
     rows = []
     day = first
+    change: Any  # a row from itertuples: pandas-stubs types each field as any scalar
     while day <= last:
         for change in by_day.get(day, pending.iloc[0:0]).itertuples(index=False):
             before = state.at[change.jurisdiction_id, change.dimension]

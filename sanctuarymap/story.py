@@ -8,11 +8,16 @@ Nothing here trusts the records.
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
 from sanctuarymap import records, status
+
+# An event's sources: a DataFrame of them, or its rows (dataset.Dataset.sources_by_event).
+Sources = pd.DataFrame | Sequence[Any]
 
 
 def _text(value: str) -> str:
@@ -39,8 +44,7 @@ def when_label(day: date, precision: str = "day") -> str:
 
 def status_rows(current: pd.DataFrame, jurisdiction_id: str) -> list[tuple[str, str]]:
     """(dimension label, category label) for one jurisdiction on the chosen day."""
-    row = current.loc[jurisdiction_id]
-    return [(d.label, d.label_of(row[key])) for key, d in status.DIMENSIONS.items()]
+    return [(d.label, d.label_of(str(current.at[jurisdiction_id, key]))) for key, d in status.DIMENSIONS.items()]
 
 
 def events_of(recs: records.Records, jurisdiction_id: str) -> pd.DataFrame:
@@ -49,7 +53,7 @@ def events_of(recs: records.Records, jurisdiction_id: str) -> pd.DataFrame:
     return events[mask].sort_values(["date", "event_id"])
 
 
-def timeline_html(events: pd.DataFrame, by_event: dict, day: date, names: dict[str, str]) -> str:
+def timeline_html(events: pd.DataFrame, by_event: Mapping[str, Sources], day: date, names: dict[str, str]) -> str:
     """Events as a list; those after ``day`` are marked as still to come.
 
     ``by_event`` maps an event id to its sources.
@@ -57,6 +61,7 @@ def timeline_html(events: pd.DataFrame, by_event: dict, day: date, names: dict[s
     if events.empty:
         return '<p class="sm-empty">No events recorded.</p>'
     items = []
+    event: Any  # a row from itertuples: pandas-stubs types each field as any scalar
     for event in events.itertuples(index=False):
         upcoming = event.date > day
         others = [names.get(j, j) for j in event.jurisdiction_ids]
@@ -76,11 +81,12 @@ def timeline_html(events: pd.DataFrame, by_event: dict, day: date, names: dict[s
     return '<ol class="sm-timeline">' + "".join(items) + "</ol>"
 
 
-def sources_html(sources) -> str:
+def sources_html(sources: Sources | None) -> str:
     """A list of links; ``sources`` is a DataFrame of sources, or a list of its rows (named tuples)."""
     if sources is None or len(sources) == 0:
         return ""
     parts = []
+    source: Any  # a row from itertuples: pandas-stubs types each field as any scalar
     for source in sources.itertuples(index=False) if isinstance(sources, pd.DataFrame) else sources:
         text = f"{source.outlet}: {source.title}"
         if pd.notna(source.published) and source.published:
@@ -134,7 +140,7 @@ def problems_table(problems: list[records.Problem]) -> pd.DataFrame:
 
 
 def panel_html(
-    recs: records.Records, by_event: dict[str, pd.DataFrame], current: pd.DataFrame, jurisdiction_id: str, day: date, names: dict[str, str]
+    recs: records.Records, by_event: Mapping[str, Sources], current: pd.DataFrame, jurisdiction_id: str, day: date, names: dict[str, str]
 ) -> str:
     """The story of one jurisdiction: its status on ``day`` on every dimension, then its timeline."""
     rows = "".join(
@@ -153,7 +159,7 @@ def panel_html(
     )
 
 
-def recent_html(events: pd.DataFrame, by_event: dict[str, pd.DataFrame], day: date, names: dict[str, str], on_the_day: int = 0) -> str:
+def recent_html(events: pd.DataFrame, by_event: Mapping[str, Sources], day: date, names: dict[str, str], on_the_day: int = 0) -> str:
     """``recent_events`` as a list; ``on_the_day`` (``count_on``) above those listed for ``day`` is said in a line."""
     if events.empty:
         return '<p class="sm-empty">Nothing recorded yet.</p>'
@@ -176,6 +182,7 @@ def federal_lists(recs: records.Records) -> pd.DataFrame:
     events_per_place = pairs.groupby("jurisdiction_id")["event_id"].nunique()
     lists = recs.events[recs.events["kind"].isin(FEDERAL_LIST_KINDS)]
     rows = []
+    event: Any  # a row from itertuples: pandas-stubs types each field as any scalar
     for event in lists.itertuples(index=False):
         named = [j for j in event.jurisdiction_ids if j != "us"]
         rows.append(
@@ -190,7 +197,7 @@ def federal_lists(recs: records.Records) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["event_id", "when", "kind", "named", "only_here"])
 
 
-def about_markdown(data) -> str:
+def about_markdown(data: Any) -> str:  # a dataset.Dataset (which imports this module)
     """The about page: what the map shows, where it comes from, how status is derived."""
     rules = "\n".join(
         f"| `{kind}` | {label} | "

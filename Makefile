@@ -84,4 +84,4 @@ $(NODE):
 	$(SUDO) apt-get install -y -qq nodejs
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -5,7 +5,7 @@ day once a second, for which the 95th percentile of rerun times stays at or unde
     python bench/capacity.py --report docs/load-test.md   # make docs
     python bench/capacity.py --users 8 --seconds 20   # one step only, no search
 
-Starts ``streamlit run app.py`` on 127.0.0.1 (tests/conftest.py's AppServer) on the shipped records,
+Starts ``streamlit run app.py`` on 127.0.0.1 (sanctuarymap.testing's AppServer) on the shipped records,
 then runs Locust (bench/locustfile.py) headless against it, once per number of viewers: doubling
 from 4 until a step fails, then halving the gap between the last step that held and the first that
 did not. Each step ramps its viewers up (not measured), then measures for ``--seconds``. A step
@@ -37,10 +37,7 @@ from pathlib import Path
 
 import psutil
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tests.conftest import AppServer  # noqa: E402
+from sanctuarymap.testing import ROOT, AppServer, tree_rss
 
 LOCUSTFILE = ROOT / "bench" / "locustfile.py"
 P95_LIMIT_MS = 1000
@@ -71,16 +68,6 @@ def percentile(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else (values or [float("nan")])[0]
 
 
-def rss(process: psutil.Process) -> int:
-    total = 0
-    for p in [process, *process.children(recursive=True)]:
-        try:
-            total += p.memory_info().rss
-        except psutil.NoSuchProcess:
-            pass
-    return total
-
-
 def cpu(process: psutil.Process) -> float:
     times = process.cpu_times()
     return times.user + times.system
@@ -97,7 +84,7 @@ def run_step(server: AppServer, users: int, seconds: int, work: Path) -> Step:
 
     def sample() -> None:
         while True:
-            samples.append((time.time(), cpu(process), rss(process)))
+            samples.append((time.time(), cpu(process), tree_rss(process)))
             if stop.wait(0.5):
                 return
 
@@ -276,7 +263,7 @@ def main() -> None:
     server = AppServer(ROOT, work / "streamlit.log", env={"SANCTUARYMAP_RECORDS": str(ROOT / "records")})
     try:
         run_step(server, 1, 3, work)  # loads the data once, so that no step pays for it
-        idle = rss(psutil.Process(server.process.pid))
+        idle = tree_rss(psutil.Process(server.process.pid))
         if args.users:
             steps = [run_step(server, args.users, args.seconds, work)]
             print(describe(steps[0]))

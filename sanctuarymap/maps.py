@@ -21,8 +21,6 @@ import folium
 from branca.element import MacroElement
 from jinja2 import Template
 
-from sanctuarymap import status
-
 STATIC = Path(__file__).resolve().parent.parent / "static"
 LEAFLET_JS = "/app/static/vendor/leaflet/leaflet.js"
 LEAFLET_CSS = "/app/static/vendor/leaflet/leaflet.css"
@@ -35,11 +33,6 @@ BOUNDARIES_URL = f"/app/static/{BOUNDARIES_FILE}"
 GENERATED = STATIC / "generated"
 GENERATED_URL = "/app/static/generated"
 CONTIGUOUS_US = [[24.4, -125.0], [49.4, -66.9]]
-
-
-def legend(dimension_key: str) -> list[tuple[str, str]]:
-    """(colour, label) for each category of a dimension, in reading order."""
-    return [(c.colour, c.label) for c in status.DIMENSIONS[dimension_key].categories]
 
 
 def _versioned(url: str) -> str:

@@ -2,7 +2,7 @@
 
     python scripts/record_docs.py        # make docs
 
-Starts ``streamlit run app.py`` on a free port of localhost (tests/conftest.py's AppServer), drives
+Starts ``streamlit run app.py`` on a free port of localhost (sanctuarymap.testing's AppServer), drives
 Debian's Chromium with Playwright and writes
 
 - ``docs/screenshot.png``: the map on 22 August 2017, coloured by lawsuit, Los Angeles selected, as a
@@ -23,14 +23,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from sanctuarymap import status  # noqa: E402
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, AppServer  # noqa: E402
+from sanctuarymap import status
+from sanctuarymap.testing import CHROMIUM, CHROMIUM_ARGS, MAP_IFRAME, ROOT, AppServer
 
 DOCS = ROOT / "docs"
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 SIZE = {"width": 1366, "height": 768}
 GIF_WIDTH = 900  # px: the replay, scaled down to keep the file small
 

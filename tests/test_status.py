@@ -41,7 +41,7 @@ def changes(records_dir):
         (date(2017, 12, 31), "il", "pressure", "none"),
     ],
 )
-def test_as_of(changes, day, jurisdiction, dimension, expected):
+def test_status_as_of_an_edge_day(changes, day, jurisdiction, dimension, expected):
     assert status.as_of(changes, IDS, day).at[jurisdiction, dimension] == expected
 
 
@@ -71,6 +71,14 @@ def test_every_category_but_the_baseline_is_reached_by_some_event_kind():
     for key, dimension in status.DIMENSIONS.items():
         for category in dimension.categories[1:]:
             assert (key, category.key) in reached, f"no event kind moves {key} to {category.key}"
+
+
+def test_every_category_of_a_dimension_has_its_own_colour_and_label():
+    for dimension in status.DIMENSIONS.values():
+        colours = [c.colour for c in dimension.categories]
+        labels = [c.label for c in dimension.categories]
+        assert len(set(colours)) == len(colours), dimension.key
+        assert len(set(labels)) == len(labels), dimension.key
 
 
 def test_every_event_kind_has_its_own_label():

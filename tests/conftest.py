@@ -42,6 +42,22 @@ def records_dir(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture
+def unreadable(monkeypatch):
+    """Call it with a file name: from then on, reading that file fails as a file without read permission does."""
+    real = Path.read_bytes
+
+    def make_unreadable(name: str) -> None:
+        def read_bytes(path: Path) -> bytes:
+            if path.name == name:
+                raise PermissionError(13, "Permission denied", str(path))
+            return real(path)
+
+        monkeypatch.setattr(Path, "read_bytes", read_bytes)
+
+    return make_unreadable
+
+
 @pytest.fixture(scope="session")
 def docs_dir(request, tmp_path_factory) -> Path:
     """Where tests write the screenshot and the reports: outside the work tree unless asked, so

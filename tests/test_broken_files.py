@@ -80,7 +80,7 @@ def assert_named(problem: records.Problem, name: str, row: int | None = None, co
 
 
 @pytest.mark.parametrize("name", FILES)
-def test_empty_file(records_dir, name):
+def test_an_empty_file_is_named_and_the_other_files_still_load(records_dir, name):
     (records_dir / name).write_bytes(b"")
     recs, problems = records.read(records_dir)
     (problem,) = problems_of(problems, name)
@@ -92,7 +92,7 @@ def test_empty_file(records_dir, name):
 
 
 @pytest.mark.parametrize("name", FILES)
-def test_header_only(records_dir, name):
+def test_a_file_with_only_its_header_is_named_and_the_others_still_load(records_dir, name):
     write_lines(records_dir, name, lines(records_dir, name)[:1])
     recs, problems = records.read(records_dir)
     (problem,) = problems_of(problems, name)
@@ -104,7 +104,7 @@ def test_header_only(records_dir, name):
 
 
 @pytest.mark.parametrize("name", FILES)
-def test_missing_file(records_dir, name):
+def test_a_missing_file_is_named_without_the_server_s_path(records_dir, name):
     (records_dir / name).unlink()
     recs, problems = records.read(records_dir)
     (problem,) = problems_of(problems, name)
@@ -116,15 +116,8 @@ def test_missing_file(records_dir, name):
         assert len(recs.jurisdictions) == ALL[JURISDICTIONS]
 
 
-def test_file_that_cannot_be_read(records_dir, monkeypatch):
-    real = Path.read_bytes
-
-    def refuse(path):
-        if path.name == SOURCES:
-            raise PermissionError(13, "Permission denied", str(path))
-        return real(path)
-
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+def test_a_file_that_cannot_be_read_is_named(records_dir, unreadable):
+    unreadable(SOURCES)
     recs, problems = records.read(records_dir)
     (problem,) = problems_of(problems, SOURCES)
     assert_named(problem, SOURCES)
@@ -150,7 +143,7 @@ def test_fifty_megabyte_file_is_refused_unread(records_dir):
 
 
 @pytest.mark.parametrize("delimiter", [";", "\t"])
-def test_wrong_delimiter(records_dir, delimiter):
+def test_a_file_separated_by_semicolons_or_tabs_names_every_missing_column_and_the_likely_cause(records_dir, delimiter):
     rows = list(csv.reader(io.StringIO((records_dir / EVENTS).read_text(encoding="utf-8"))))
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerows(rows)
@@ -165,7 +158,7 @@ def test_wrong_delimiter(records_dir, delimiter):
     assert_accounted(records_dir, recs, problems)
 
 
-def test_duplicate_header(records_dir):
+def test_a_column_named_twice_in_the_header_is_named(records_dir):
     content = lines(records_dir, EVENTS)
     write_lines(records_dir, EVENTS, [content[0] + ",summary"] + [line + ",again" for line in content[1:]])
     recs, problems = records.read(records_dir)

@@ -92,29 +92,8 @@ def run_step(server: AppServer, users: int, seconds: int, work: Path) -> Step:
     load_average = os.getloadavg()[0]
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     sampler.start()
-    command = [
-        sys.executable,
-        "-m",
-        "locust",
-        "-f",
-        str(LOCUSTFILE),
-        "--headless",
-        "--users",
-        str(users),
-        "--spawn-rate",
-        str(spawn_rate),
-        "--run-time",
-        f"{int(ramp + seconds)}s",
-        "--stop-timeout",
-        "10",
-        "--reset-stats",
-        "--only-summary",
-        "--loglevel",
-        "WARNING",
-        "--host",
-        f"http://127.0.0.1:{server.port}",
-    ]
     env = {**os.environ, "SANCTUARYMAP_LOCUST_TIMES": str(times_file)}
+    command = locust_command(server, users, spawn_rate, int(ramp + seconds))
     locust = subprocess.run(command, env=env, capture_output=True, text=True, timeout=ramp + seconds + 60)
     stop.set()
     sampler.join()
@@ -127,16 +106,12 @@ def run_step(server: AppServer, users: int, seconds: int, work: Path) -> Step:
     # The server's CPU and memory over the measured span only: from the last viewer's arrival.
     start = measured["measured_from"] or samples[0][0]
     during = [s for s in samples if start <= s[0] <= measured["measured_to"]] or samples[-2:]
-    # Locust's summary line: "WS  rerun with a new day  <requests>  <failures>(<percent>%) | ...".
-    summary = (locust.stdout + locust.stderr).splitlines()
-    counts = [re.search(r"\s(\d+)\s+(\d+)\(", line) for line in summary if "rerun with a new day" in line]
-    failures = sum(int(found.group(2)) for found in counts if found)
     return Step(
         users=users,
         seconds=seconds,
         load_average=load_average,
         reruns=len(times),
-        failures=failures,
+        failures=failures_in(locust.stdout + locust.stderr),
         median_ms=statistics.median(times) if times else float("nan"),
         p95_ms=percentile(times, 95),
         max_ms=max(times, default=float("nan")),
@@ -144,6 +119,26 @@ def run_step(server: AppServer, users: int, seconds: int, work: Path) -> Step:
         server_rss_peak=max(s[2] for s in samples),
         locust_cpu=locust_cpu / (ramp + seconds),
     )
+
+
+def locust_command(server: AppServer, users: int, spawn_rate: int, run_time_s: int) -> list[str]:
+    options = {
+        "-f": str(LOCUSTFILE),
+        "--users": str(users),
+        "--spawn-rate": str(spawn_rate),
+        "--run-time": f"{run_time_s}s",
+        "--stop-timeout": "10",
+        "--loglevel": "WARNING",
+        "--host": f"http://127.0.0.1:{server.port}",
+    }
+    flags = [part for option, value in options.items() for part in (option, value)]
+    return [sys.executable, "-m", "locust", "--headless", "--reset-stats", "--only-summary", *flags]
+
+
+def failures_in(output: str) -> int:
+    """Failed reruns in Locust's summary line: "WS  rerun with a new day  <requests>  <failures>(<percent>%) | ..."."""
+    counts = [re.search(r"\s(\d+)\s+(\d+)\(", line) for line in output.splitlines() if "rerun with a new day" in line]
+    return sum(int(found.group(2)) for found in counts if found)
 
 
 def search(server: AppServer, seconds: int, budget: float, max_users: int, work: Path, log=print) -> list[Step]:

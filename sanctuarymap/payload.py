@@ -64,34 +64,47 @@ def build(
     from ``status``.  A change before ``first`` gets day -1: only the last one of
     each place and dimension is kept, since the page never shows a day before ``first``.
     """
-    place_ids = list(names)
-    place_index = {j: i for i, j in enumerate(place_ids)}
-    dimensions = []
+    place_index = {j: i for i, j in enumerate(names)}
     relevant = changes[changes["date"] <= last]
-    for key, dimension in status.DIMENSIONS.items():
-        order = {c.key: i for i, c in enumerate(dimension.categories)}
-        per_place: list[list[int]] = [[] for _ in place_ids]
-        rows = relevant[relevant["dimension"] == key]
-        for jurisdiction_id, day, category in zip(rows["jurisdiction_id"], rows["date"], rows["category"]):
-            if jurisdiction_id not in place_index:
-                continue
-            flat = per_place[place_index[jurisdiction_id]]
-            offset = max(-1, (day - first).days)
-            if flat and flat[-2] == offset:
-                flat[-1] = order[category]  # the same day again: the later change wins, as in status.as_of
-            else:
-                flat.extend((offset, order[category]))
-        dimensions.append(
-            DimensionChanges(
-                key=key,
-                label=dimension.label,
-                labels=[c.label for c in dimension.categories],
-                colours=[c.colour for c in dimension.categories],
-                changes=per_place,
-            )
-        )
-    kinds = list(status.EVENT_KINDS)
-    kind_index = {k: i for i, k in enumerate(kinds)}
+    shapes = [[f"{layer}:{geoid}", place_index[j]] for layer, geoid, j in zip(drawn["layer"], drawn["geoid"], drawn["jurisdiction_id"])]
+    return ChangesPayload(
+        version=VERSION,
+        first_day=first.isoformat(),
+        last_day=last.isoformat(),
+        places=[[j, name] for j, name in names.items()],
+        shapes=shapes,
+        kinds=[kind.label for kind in status.EVENT_KINDS.values()],
+        dimensions=[_dimension_changes(dimension, relevant, place_index, first) for dimension in status.DIMENSIONS.values()],
+        events=_caption_days(events, place_index, first, last),
+    )
+
+
+def _dimension_changes(dimension: status.Dimension, changes: pd.DataFrame, place_index: dict[str, int], first: date) -> DimensionChanges:
+    """One dimension's labels, colours and, per place, its changes as a flat [day, category, ...] list."""
+    order = {c.key: i for i, c in enumerate(dimension.categories)}
+    per_place: list[list[int]] = [[] for _ in place_index]
+    rows = changes[changes["dimension"] == dimension.key]
+    for jurisdiction_id, day, category in zip(rows["jurisdiction_id"], rows["date"], rows["category"]):
+        if jurisdiction_id not in place_index:
+            continue
+        flat = per_place[place_index[jurisdiction_id]]
+        offset = max(-1, (day - first).days)
+        if flat and flat[-2] == offset:
+            flat[-1] = order[category]  # the same day again: the later change wins, as in status.as_of
+        else:
+            flat.extend((offset, order[category]))
+    return DimensionChanges(
+        key=dimension.key,
+        label=dimension.label,
+        labels=[c.label for c in dimension.categories],
+        colours=[c.colour for c in dimension.categories],
+        changes=per_place,
+    )
+
+
+def _caption_days(events: pd.DataFrame, place_index: dict[str, int], first: date, last: date) -> list[list[Any]]:
+    """Per day with events from ``first`` to ``last``: its index, how many, and the first CAPTION_EVENTS of them."""
+    kind_index = {k: i for i, k in enumerate(status.EVENT_KINDS)}
     days = []
     in_span = events[(events["date"] >= first) & (events["date"] <= last)]
     for day, group in in_span.groupby("date", sort=True):
@@ -105,17 +118,7 @@ def build(
             )
         ]
         days.append([(cast(date, day) - first).days, len(group), listed])
-    shapes = [[f"{layer}:{geoid}", place_index[j]] for layer, geoid, j in zip(drawn["layer"], drawn["geoid"], drawn["jurisdiction_id"])]
-    return ChangesPayload(
-        version=VERSION,
-        first_day=first.isoformat(),
-        last_day=last.isoformat(),
-        places=[[j, names[j]] for j in place_ids],
-        shapes=shapes,
-        kinds=[status.EVENT_KINDS[k].label for k in kinds],
-        dimensions=dimensions,
-        events=days,
-    )
+    return days
 
 
 def encode(payload: ChangesPayload) -> bytes:

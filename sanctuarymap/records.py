@@ -284,7 +284,26 @@ def read(
     folder = Path(folder)
     problems: list[Problem] = []
     warnings: list[Problem] = []
+    jurisdictions = _read_jurisdictions(folder, problems, warnings, check_jurisdictions)
+    events = _read_events(folder, {row.jurisdiction_id for row in jurisdictions.values()}, problems, warnings)
+    sources = _read_sources(folder, {event.event_id for event in events.values()}, problems, warnings)
+    _drop_unsourced(events, sources, problems)
+    records = Records(
+        jurisdictions=_frame(jurisdictions, JurisdictionRow),
+        events=_frame(events, EventRow).sort_values(["date", "event_id"], ignore_index=True),
+        sources=_frame(sources, SourceRow),
+        warnings=warnings,
+    )
+    return records, problems
 
+
+def _read_jurisdictions(
+    folder: Path,
+    problems: list[Problem],
+    warnings: list[Problem],
+    check_jurisdictions: Callable[[Iterable[tuple[int, Any]]], list[Problem]] | None,
+) -> dict[int, JurisdictionRow]:
+    """Jurisdictions that pass their own checks, each once, and ``check_jurisdictions``'s (the join)."""
     jurisdictions = read_rows(folder / JURISDICTIONS_FILE, JurisdictionRow, problems, warnings)
     jurisdictions = _unique(jurisdictions, "jurisdiction_id", JURISDICTIONS_FILE, problems)
     for line, row in list(jurisdictions.items()):
@@ -296,8 +315,11 @@ def read(
             problems.append(problem)
             if problem.row is not None:
                 jurisdictions.pop(problem.row, None)
-    known = {row.jurisdiction_id for row in jurisdictions.values()}
+    return jurisdictions
 
+
+def _read_events(folder: Path, known: set[str], problems: list[Problem], warnings: list[Problem]) -> dict[int, EventRow]:
+    """Events whose jurisdictions are ``known`` (unknown ids are dropped, and a row left with none) and whose date is in range."""
     events = read_rows(folder / EVENTS_FILE, EventRow, problems, warnings)
     events = _unique(events, "event_id", EVENTS_FILE, problems)
     for line, event in list(events.items()):
@@ -314,13 +336,21 @@ def read(
         if not (EARLIEST_DATE <= event.date <= LATEST_DATE):
             problems.append(Problem(EVENTS_FILE, line, "date", f"a day from {EARLIEST_DATE} to {LATEST_DATE}", str(event.date)))
             events.pop(line)
+    return events
 
+
+def _read_sources(folder: Path, event_ids: set[str], problems: list[Problem], warnings: list[Problem]) -> dict[int, SourceRow]:
+    """Sources of the events kept (``event_ids``)."""
     sources = read_rows(folder / SOURCES_FILE, SourceRow, problems, warnings)
-    event_ids = {event.event_id for event in events.values()}
     for line, source in list(sources.items()):
         if source.event_id not in event_ids:
             problems.append(Problem(SOURCES_FILE, line, "event_id", f"an id listed in {EVENTS_FILE}", repr(source.event_id)))
             sources.pop(line)
+    return sources
+
+
+def _drop_unsourced(events: dict[int, EventRow], sources: dict[int, SourceRow], problems: list[Problem]) -> None:
+    """Leave out the events with no source, or with undated sources only."""
     sourced = {source.event_id for source in sources.values()}
     dated = {source.event_id for source in sources.values() if source.published is not None}
     for line, event in list(events.items()):
@@ -339,14 +369,6 @@ def read(
                 )
             )
             events.pop(line)
-
-    records = Records(
-        jurisdictions=_frame(jurisdictions, JurisdictionRow),
-        events=_frame(events, EventRow).sort_values(["date", "event_id"], ignore_index=True),
-        sources=_frame(sources, SourceRow),
-        warnings=warnings,
-    )
-    return records, problems
 
 
 def _check_slug(v: str) -> str:

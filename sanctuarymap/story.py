@@ -7,6 +7,7 @@ Nothing here trusts the records.
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -81,6 +82,12 @@ def timeline_html(events: pd.DataFrame, by_event: Mapping[str, Sources], day: da
     return '<ol class="sm-timeline">' + "".join(items) + "</ol>"
 
 
+@functools.lru_cache(maxsize=8192)
+def _is_web_url(url: str) -> bool:
+    # The same few hundred URLs are checked on every rerun; the check is a pure function of the text.
+    return records.is_web_url(url)
+
+
 def sources_html(sources: Sources | None) -> str:
     """A list of links; ``sources`` is a DataFrame of sources, or a list of its rows (named tuples)."""
     if sources is None or len(sources) == 0:
@@ -92,7 +99,7 @@ def sources_html(sources: Sources | None) -> str:
         if pd.notna(source.published) and source.published:
             text += f" ({day_label(source.published)})"
         label = _text(text)
-        if records.is_web_url(source.url):
+        if _is_web_url(source.url):
             parts.append(
                 f'<li><a href="{html.escape(source.url, quote=True)}" target="_blank" rel="noopener noreferrer nofollow">{label}</a></li>'
             )

@@ -25,7 +25,6 @@ benchmark runs this file through a link in a temporary folder that also links ``
 from __future__ import annotations
 
 import os
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -35,9 +34,9 @@ from branca.element import MacroElement
 from jinja2 import Template
 from streamlit_folium import st_folium
 
+from sanctuarymap import dataset, maps, status
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from sanctuarymap import dataset, maps, status  # noqa: E402  (the repo root is put on the path just above)
 
 RECORDS = Path(os.environ.get("SANCTUARYMAP_RECORDS", ROOT / "records"))
 

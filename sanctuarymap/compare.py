@@ -76,7 +76,7 @@ def list_html(
             day, precision, kind = by_id[event_id]
             causes.append(
                 f'<li data-event="{html.escape(event_id)}">{html.escape(story.when_label(day, precision))}'
-                f" · {html.escape(story.KIND_LABELS.get(kind, kind))}{story.sources_html(sources_by_event.get(event_id))}</li>"
+                f" · {html.escape(status.kind_label(kind))}{story.sources_html(sources_by_event.get(event_id))}</li>"
             )
         place = str(jurisdiction_id)
         items.append(

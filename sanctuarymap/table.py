@@ -12,7 +12,7 @@ from datetime import date
 
 import pandas as pd
 
-from sanctuarymap import records, status, story
+from sanctuarymap import records, status
 
 # Column names as the reader sees them; the jurisdiction id is kept (hidden) to select a row's place.
 PLACE, KIND, STATE, LATEST_DAY, LATEST_KIND = "Place", "Kind", "State", "Latest event", "Latest event kind"
@@ -46,7 +46,7 @@ def of_day(recs: records.Records, changes: pd.DataFrame, names: dict[str, str], 
     for key, dimension in status.DIMENSIONS.items():
         table[dimension.label] = [dimension.label_of(str(c)) for c in current.loc[ids, key]]
     table[LATEST_DAY] = [latest[j][0] if j in latest else None for j in ids]
-    table[LATEST_KIND] = [story.KIND_LABELS.get(latest[j][1], latest[j][1]) if j in latest else "" for j in ids]
+    table[LATEST_KIND] = [status.kind_label(latest[j][1]) if j in latest else "" for j in ids]
     return table[COLUMNS]
 
 

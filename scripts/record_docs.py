@@ -2,7 +2,7 @@
 
     python scripts/record_docs.py        # make docs
 
-Starts ``streamlit run app.py`` on a free port of localhost (tests/conftest.py's AppServer), drives
+Starts ``streamlit run app.py`` on a free port of localhost (sanctuarymap.testing's AppServer), drives
 Debian's Chromium with Playwright and writes
 
 - ``docs/screenshot.png``: the map on 22 August 2017, coloured by lawsuit, Los Angeles selected, as a
@@ -25,14 +25,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from sanctuarymap import maps  # noqa: E402
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, AppServer  # noqa: E402
+from sanctuarymap import status
+from sanctuarymap.testing import CHROMIUM, CHROMIUM_ARGS, MAP_IFRAME, ROOT, AppServer
 
 DOCS = ROOT / "docs"
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 SIZE = {"width": 1366, "height": 768}
 GIF_WIDTH = 900  # px: the replay, scaled down to keep the file small
 TOOLS_SIZE = {"width": 1366, "height": 1300}
@@ -61,7 +57,7 @@ def write_gif(frames: list[tuple[float, bytes]], path: Path) -> None:
     montage = Image.new("RGB", (width * len(samples) + 40, height), "white")
     for i, image in enumerate(samples):
         montage.paste(image, (i * width, 0))
-    colours = sorted({c for palette in maps.PALETTES.values() for c in palette.values()})
+    colours = sorted({c.colour for dimension in status.DIMENSIONS.values() for c in dimension.categories})
     for i, colour in enumerate(colours):
         montage.paste(colour, (width * len(samples), i * 40, width * len(samples) + 40, (i + 1) * 40))
     palette = montage.quantize(colors=192, method=Image.Quantize.MEDIANCUT)

@@ -15,20 +15,19 @@ import zipfile
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
-from test_browser import (  # noqa: F401  (only_local_requests and browser_context_args apply to these tests too)
+from test_browser import (  # noqa: F401  (only_local_requests applies to these tests too)
     WAIT,
-    browser_context_args,
-    container,
     day_slider,
     legend,
-    map_frame,
     only_local_requests,
-    open_app,
     panel,
     press,
     shape,
     url_with,
 )
+
+from sanctuarymap.testing import map_container as container
+from sanctuarymap.testing import map_frame, open_app
 
 pytestmark = pytest.mark.e2e
 
@@ -49,7 +48,7 @@ def grid(page: Page) -> Locator:
 
 
 def test_from_the_page_top_to_a_place_s_panel_with_the_keyboard_alone(page: Page, app_server):
-    open_app(page, app_server, "?day=2017-09-15")
+    open_app(page, f"{app_server.url}/?day=2017-09-15")
     page.locator("body").focus()
 
     switch = page.get_by_role("switch", name="The day as a table")
@@ -84,7 +83,7 @@ def test_from_the_page_top_to_a_place_s_panel_with_the_keyboard_alone(page: Page
 
 
 def test_the_table_follows_the_day_and_the_colouring(page: Page, app_server):
-    open_app(page, app_server, "?day=2017-05-06&table=on&kinds=state&find=texas")
+    open_app(page, f"{app_server.url}/?day=2017-05-06&table=on&kinds=state&find=texas")
     expect(page.get_by_text(re.compile(r"^1 of \d+ places on 6 May 2017"))).to_be_visible(timeout=WAIT)
     page.get_by_test_id("data-grid-canvas").focus()
     expect(grid(page).locator("td").filter(has_text=re.compile("^No known policy$"))).to_have_count(1, timeout=WAIT)
@@ -100,7 +99,7 @@ def test_the_table_follows_the_day_and_the_colouring(page: Page, app_server):
 
 
 def test_download_the_day_as_csv_and_geojson_and_the_whole_records(page: Page, app_server):
-    open_app(page, app_server, "?day=2017-09-15")
+    open_app(page, f"{app_server.url}/?day=2017-09-15")
     with page.expect_download() as got:
         page.get_by_role("button", name="The day as CSV").click()
     assert got.value.suggested_filename == "sanctuarymap-day-2017-09-15.csv"
@@ -122,7 +121,7 @@ def test_download_the_day_as_csv_and_geojson_and_the_whole_records(page: Page, a
 
 
 def test_compare_two_days(page: Page, app_server):
-    box = open_app(page, app_server, "?day=2017-08-22&colour=lawsuit")
+    box = open_app(page, f"{app_server.url}/?day=2017-08-22&colour=lawsuit")
     # Streamlit's date field: year, month and day, each a spin button; typing moves from one to the next.
     page.get_by_role("spinbutton", name="year, Compared with").click()
     page.keyboard.type("20170821")
@@ -148,14 +147,14 @@ def test_compare_two_days(page: Page, app_server):
 
     # A shared link opens the same comparison.
     other = page.context.new_page()
-    other_box = open_app(other, app_server, "?day=2017-08-22&colour=lawsuit&compare=2017-08-21")
+    other_box = open_app(other, f"{app_server.url}/?day=2017-08-22&colour=lawsuit&compare=2017-08-21")
     expect(other_box).to_have_attribute("data-compare", "2017-08-21")
     expect(shape(other, "ca-los-angeles")).to_have_attribute("data-changed", "true")
     other.close()
 
 
 def test_walk_the_key_moments_and_leave_the_story(page: Page, app_server):
-    box = open_app(page, app_server, "?day=2017-06-01")
+    box = open_app(page, f"{app_server.url}/?day=2017-06-01")
     page.get_by_text("Key moments", exact=True).click()
 
     expect(box).to_have_attribute("data-day", "2017-01-25", timeout=WAIT)
@@ -186,7 +185,7 @@ def test_walk_the_key_moments_and_leave_the_story(page: Page, app_server):
 
 
 def test_a_local_place_shows_the_state_law_above_it(page: Page, app_server):
-    open_app(page, app_server, "?day=2017-09-15")
+    open_app(page, f"{app_server.url}/?day=2017-09-15")
     page.get_by_role("combobox", name="Find a place").click()
     page.keyboard.type("Austin, TX")
     page.keyboard.press("Enter")

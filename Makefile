@@ -1,4 +1,5 @@
 # Two commands for a new machine (Debian, Python 3.11):  make run  |  make test
+# (make test: lint, format, types (mypy --strict on sanctuarymap/, set in pyproject.toml), then every test)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -20,6 +21,7 @@ run: $(VENV)/app.stamp
 test: $(VENV)/test.stamp $(CHROMIUM) $(NODE)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest --browser-tests --load-test
 
 test-quick: $(VENV)/test.stamp
@@ -56,6 +58,7 @@ lock: $(VENV)/test.stamp
 lint: $(VENV)/test.stamp
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -81,4 +84,4 @@ $(NODE):
 	$(SUDO) apt-get install -y -qq nodejs
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit_folium import st_folium
 
-from sanctuarymap import chart, dataset, maps, payload, status, story, view
+from sanctuarymap import chart, compare, dataset, download, law, maps, moments, payload, status, story, table, tools, view
 
 HERE = Path(__file__).parent
 # Another records folder can be shown with the same shapes (the tests and the benchmark do), and
@@ -27,13 +27,27 @@ changes_url = f"{maps.GENERATED_URL}/{payload.publish(data.changes_body, maps.GE
 names = data.names
 
 view.settle(st.session_state, st.query_params, data.first_day, data.last_day, names, default_day=date(2017, 4, 21))
+# The editors' key moments and the state laws beneath local policy: small files, read on each run.
+key_moments, moment_problems = moments.read(RECORDS / moments.FILE, data.records.events, names)
+state_laws, law_problems = law.read(RECORDS / law.FILE, data.records.events, data.records.jurisdictions)
+tools.settle(
+    st.session_state,
+    st.query_params,
+    data.first_day,
+    data.last_day,
+    {s for s in data.records.jurisdictions["state"] if s},
+    len(key_moments),
+)
 day, colour, selected = st.session_state.day, st.session_state.colour, st.session_state.selected
+compared_with = st.session_state.compare
 
 st.title("Sanctuary Map 2017")
 st.caption(
     "How the federal government and “sanctuary” jurisdictions fought over immigration enforcement "
     "in 2017, day by day. Every event is sourced; play the year or click a place for its story."
 )
+if moment_problems or law_problems:
+    st.warning("Left out of the key moments and state laws: " + "; ".join(str(p) for p in moment_problems + law_problems))
 if data.problems:
     with st.expander(f"⚠️ {len(data.problems)} problem(s) in the records and boundaries: what they name is left out", expanded=True):
         st.dataframe(story.problems_table(data.problems), hide_index=True, width="stretch")
@@ -45,13 +59,93 @@ with map_column:
     st_folium(
         maps.base_map(changes_url),
         key="map",
-        feature_group_to_add=maps.view_layer(maps.view(day, st.session_state.day_set, colour, selected)),
+        feature_group_to_add=maps.view_layer(
+            maps.view(day, st.session_state.day_set, colour, selected) | tools.map_extras(st.session_state)
+        ),
         returned_objects=["last_object_clicked_popup"],  # the page's reports: a settled day, a click
         center=None if fly is None else (fly.latitude, fly.longitude),
         zoom=None if fly is None else int(fly.zoom),
         height=560,
         use_container_width=True,
     )
+    # The readers' tools, under the map: the day as a table, the year's key moments, a second day to compare.
+    switches = st.columns([1, 1, 1.3], vertical_alignment="bottom")
+    switches[0].toggle("The day as a table", key="table")
+    switches[1].toggle(
+        "Key moments", key="story", disabled=not key_moments, on_change=lambda: tools.start_story(st.session_state, key_moments)
+    )
+    switches[2].date_input(
+        "Compared with", value=None, min_value=data.first_day, max_value=data.last_day, key="compare", format="YYYY-MM-DD"
+    )
+    if st.session_state.story and key_moments:
+        index = st.session_state.moment
+        moment = key_moments[index]
+        st.markdown(moments.card_html(moment, index, len(key_moments), data.sources_by_event), unsafe_allow_html=True)
+        steps = st.columns(2)
+        steps[0].button(
+            "‹ Previous moment",
+            disabled=index == 0,
+            on_click=lambda: tools.go_to_moment(st.session_state, key_moments, st.session_state.moment - 1),
+            width="stretch",
+        )
+        steps[1].button(
+            "Next moment ›",
+            disabled=index == len(key_moments) - 1,
+            on_click=lambda: tools.go_to_moment(st.session_state, key_moments, st.session_state.moment + 1),
+            width="stretch",
+        )
+    if compared_with:
+        early, late = compare.ordered(day, compared_with)
+        st.markdown(
+            f"#### What changed from {story.day_label(early)} to {story.day_label(late)}, by {status.DIMENSIONS[colour].label.lower()}"
+        )
+        st.table(compare.counts(data.changes, data.mapped_ids, colour, day, compared_with).set_index("Category"))
+        moved = compare.changed(data.changes, data.mapped_ids, colour, day, compared_with)
+        st.markdown(compare.list_html(moved, colour, names, data.records.events, data.sources_by_event), unsafe_allow_html=True)
+    if st.session_state.table:
+        tools.fit_categories(st.session_state, colour)
+        whole = table.of_day(data.records, data.changes, names, day)
+        filters = st.columns([1.4, 1, 1, 1.4])
+        filters[0].text_input("Search the table", key="table_find", placeholder="A name, a state, a status")
+        filters[1].multiselect("State", table.states_of(whole), key="table_states", placeholder="Every state")
+        filters[2].multiselect("Kind", tools.KINDS, key="table_kinds", format_func=table.KIND_NAMES.get, placeholder="Every kind")
+        filters[3].multiselect(
+            status.DIMENSIONS[colour].label,
+            [c.key for c in status.DIMENSIONS[colour].categories],
+            key="table_categories",
+            format_func=status.DIMENSIONS[colour].label_of,
+            placeholder="Every category",
+        )
+        chosen_filters = (
+            st.session_state.table_find,
+            st.session_state.table_states,
+            st.session_state.table_kinds,
+            st.session_state.table_categories,
+        )
+        shown = table.narrow(
+            whole,
+            states=chosen_filters[1],
+            kinds=chosen_filters[2],
+            dimension_key=colour,
+            categories=chosen_filters[3],
+            search=chosen_filters[0],
+        )
+        st.caption(
+            f"{len(shown)} of {len(whole)} places on {story.day_label(day)}. Select a row to open the place "
+            "(keyboard: arrows to a row, Shift+Space); sort by a column's header."
+        )
+        table_key = table.widget_key(selected, day, colour, *chosen_filters)
+        st.dataframe(
+            shown,
+            key=table_key,
+            hide_index=True,
+            column_order=table.COLUMNS[1:],
+            on_select=lambda: tools.select_from_table(st.session_state, shown, table_key),
+            selection_mode="single-row",
+            selection_default={"selection": {"rows": table.position_of(shown, selected)}},
+            alt=f"Every place on record and where it stood on {story.day_label(day)}",
+            width="stretch",
+        )
 with panel_column:
     controls = st.columns(2)
     controls[0].radio("Colour by", list(status.DIMENSIONS), key="colour", format_func=lambda key: status.DIMENSIONS[key].label)
@@ -65,7 +159,8 @@ with panel_column:
     )
     if selected:
         current = data.status_of(selected, day)
-        st.markdown(story.panel_html(data.records, data.sources_by_event, current, selected, day, names), unsafe_allow_html=True)
+        beneath = law.beneath(state_laws, data.records.jurisdictions, data.changes, selected, day)
+        st.markdown(story.panel_html(data.records, data.sources_by_event, current, selected, day, names, beneath), unsafe_allow_html=True)
         st.download_button(
             "Download these events (CSV)",
             file_name=f"{selected}-events.csv",
@@ -83,8 +178,33 @@ st.markdown(f"##### How many places stood where, by {status.DIMENSIONS[colour].l
 st.vega_lite_chart(chart.category_counts(data.chart_areas[colour], colour, day, data.first_day, data.last_day), width="stretch")
 st.caption(f"{len(data.mapped_ids)} jurisdictions and {len(data.records.events)} events on record.")
 
+st.markdown(f"##### The data of {story.day_label(day)}")
+downloads = st.columns(3)
+downloads[0].download_button(
+    "The day as CSV",
+    data=lambda: download.day_csv_of(data, day),
+    file_name=download.file_name("day", day, "csv"),
+    mime="text/csv",
+    on_click="ignore",
+)
+downloads[1].download_button(
+    "The day as GeoJSON",
+    data=lambda: download.day_geojson_of(data, day),
+    file_name=download.file_name("day", day, "geojson"),
+    mime="application/geo+json",
+    on_click="ignore",
+)
+downloads[2].download_button(
+    "All the records (zip)",
+    data=lambda: download.records_zip(RECORDS, day),
+    file_name=download.file_name("records", day, "zip"),
+    mime="application/zip",
+    on_click="ignore",
+)
+st.caption(f"Every place with its three statuses, the event that set each and its source. {download.LICENCE}. {download.BOUNDARIES}.")
+
 # Drawn only when asked for: with thousands of places its tables would hold up the map's first paint.
 if st.toggle("About this map: sources, rules, how to add a record", key="about"):
     st.markdown(story.about_markdown(data), unsafe_allow_html=False)
 
-st.query_params.from_dict(view.to_query(view.View(day, colour, selected)))
+st.query_params.from_dict(view.to_query(view.View(day, colour, selected)) | tools.to_query(st.session_state))

@@ -5,7 +5,7 @@ day once a second, for which the 95th percentile of rerun times stays at or unde
     python bench/capacity.py --report docs/load-test.md   # make docs
     python bench/capacity.py --users 8 --seconds 20   # one step only, no search
 
-Starts ``streamlit run app.py`` on 127.0.0.1 (tests/conftest.py's AppServer) on the shipped records,
+Starts ``streamlit run app.py`` on 127.0.0.1 (sanctuarymap.testing's AppServer) on the shipped records,
 then runs Locust (bench/locustfile.py) headless against it, once per number of viewers: doubling
 from 4 until a step fails, then halving the gap between the last step that held and the first that
 did not. Each step ramps its viewers up (not measured), then measures for ``--seconds``. A step
@@ -37,10 +37,7 @@ from pathlib import Path
 
 import psutil
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tests.conftest import AppServer  # noqa: E402
+from sanctuarymap.testing import ROOT, AppServer, tree_rss
 
 LOCUSTFILE = ROOT / "bench" / "locustfile.py"
 P95_LIMIT_MS = 1000
@@ -71,16 +68,6 @@ def percentile(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else (values or [float("nan")])[0]
 
 
-def rss(process: psutil.Process) -> int:
-    total = 0
-    for p in [process, *process.children(recursive=True)]:
-        try:
-            total += p.memory_info().rss
-        except psutil.NoSuchProcess:
-            pass
-    return total
-
-
 def cpu(process: psutil.Process) -> float:
     times = process.cpu_times()
     return times.user + times.system
@@ -97,7 +84,7 @@ def run_step(server: AppServer, users: int, seconds: int, work: Path) -> Step:
 
     def sample() -> None:
         while True:
-            samples.append((time.time(), cpu(process), rss(process)))
+            samples.append((time.time(), cpu(process), tree_rss(process)))
             if stop.wait(0.5):
                 return
 
@@ -105,29 +92,8 @@ def run_step(server: AppServer, users: int, seconds: int, work: Path) -> Step:
     load_average = os.getloadavg()[0]
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     sampler.start()
-    command = [
-        sys.executable,
-        "-m",
-        "locust",
-        "-f",
-        str(LOCUSTFILE),
-        "--headless",
-        "--users",
-        str(users),
-        "--spawn-rate",
-        str(spawn_rate),
-        "--run-time",
-        f"{int(ramp + seconds)}s",
-        "--stop-timeout",
-        "10",
-        "--reset-stats",
-        "--only-summary",
-        "--loglevel",
-        "WARNING",
-        "--host",
-        f"http://127.0.0.1:{server.port}",
-    ]
     env = {**os.environ, "SANCTUARYMAP_LOCUST_TIMES": str(times_file)}
+    command = locust_command(server, users, spawn_rate, int(ramp + seconds))
     locust = subprocess.run(command, env=env, capture_output=True, text=True, timeout=ramp + seconds + 60)
     stop.set()
     sampler.join()
@@ -140,16 +106,12 @@ def run_step(server: AppServer, users: int, seconds: int, work: Path) -> Step:
     # The server's CPU and memory over the measured span only: from the last viewer's arrival.
     start = measured["measured_from"] or samples[0][0]
     during = [s for s in samples if start <= s[0] <= measured["measured_to"]] or samples[-2:]
-    # Locust's summary line: "WS  rerun with a new day  <requests>  <failures>(<percent>%) | ...".
-    summary = (locust.stdout + locust.stderr).splitlines()
-    counts = [re.search(r"\s(\d+)\s+(\d+)\(", line) for line in summary if "rerun with a new day" in line]
-    failures = sum(int(found.group(2)) for found in counts if found)
     return Step(
         users=users,
         seconds=seconds,
         load_average=load_average,
         reruns=len(times),
-        failures=failures,
+        failures=failures_in(locust.stdout + locust.stderr),
         median_ms=statistics.median(times) if times else float("nan"),
         p95_ms=percentile(times, 95),
         max_ms=max(times, default=float("nan")),
@@ -157,6 +119,26 @@ def run_step(server: AppServer, users: int, seconds: int, work: Path) -> Step:
         server_rss_peak=max(s[2] for s in samples),
         locust_cpu=locust_cpu / (ramp + seconds),
     )
+
+
+def locust_command(server: AppServer, users: int, spawn_rate: int, run_time_s: int) -> list[str]:
+    options = {
+        "-f": str(LOCUSTFILE),
+        "--users": str(users),
+        "--spawn-rate": str(spawn_rate),
+        "--run-time": f"{run_time_s}s",
+        "--stop-timeout": "10",
+        "--loglevel": "WARNING",
+        "--host": f"http://127.0.0.1:{server.port}",
+    }
+    flags = [part for option, value in options.items() for part in (option, value)]
+    return [sys.executable, "-m", "locust", "--headless", "--reset-stats", "--only-summary", *flags]
+
+
+def failures_in(output: str) -> int:
+    """Failed reruns in Locust's summary line: "WS  rerun with a new day  <requests>  <failures>(<percent>%) | ..."."""
+    counts = [re.search(r"\s(\d+)\s+(\d+)\(", line) for line in output.splitlines() if "rerun with a new day" in line]
+    return sum(int(found.group(2)) for found in counts if found)
 
 
 def search(server: AppServer, seconds: int, budget: float, max_users: int, work: Path, log=print) -> list[Step]:
@@ -276,7 +258,7 @@ def main() -> None:
     server = AppServer(ROOT, work / "streamlit.log", env={"SANCTUARYMAP_RECORDS": str(ROOT / "records")})
     try:
         run_step(server, 1, 3, work)  # loads the data once, so that no step pays for it
-        idle = rss(psutil.Process(server.process.pid))
+        idle = tree_rss(psutil.Process(server.process.pid))
         if args.users:
             steps = [run_step(server, args.users, args.seconds, work)]
             print(describe(steps[0]))

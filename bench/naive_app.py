@@ -25,7 +25,6 @@ benchmark runs this file through a link in a temporary folder that also links ``
 from __future__ import annotations
 
 import os
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -35,9 +34,9 @@ from branca.element import MacroElement
 from jinja2 import Template
 from streamlit_folium import st_folium
 
+from sanctuarymap import dataset, maps, status
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from sanctuarymap import dataset, maps, status  # noqa: E402  (the repo root is put on the path just above)
 
 RECORDS = Path(os.environ.get("SANCTUARYMAP_RECORDS", ROOT / "records"))
 
@@ -83,7 +82,7 @@ colour = colour if colour in status.DIMENSIONS else "sanctuary"
 st.title("Naive baseline")
 day = st.slider("Day", data.first_day, data.last_day, key="day", format="D MMM YYYY")
 current = status.as_of(data.changes, data.mapped_ids, day)
-palette = maps.PALETTES[colour]
+palette = {c.key: c.colour for c in status.DIMENSIONS[colour].categories}
 
 m = folium.Map(location=[39.5, -96.5], zoom_start=4, tiles=None, min_zoom=3, control_scale=True)
 m.default_js = [("leaflet", maps.LEAFLET_JS)]

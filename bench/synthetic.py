@@ -20,8 +20,10 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+from sanctuarymap import geodata, records
+
 ROOT = Path(__file__).resolve().parent.parent
-COUNTIES = ROOT / "geodata" / "census-counties-2017.geojson"
+COUNTIES = ROOT / "geodata" / geodata.COUNTIES_FILE
 
 # Event kinds per dimension, in the order a county goes through them (first, second).
 KINDS = {
@@ -92,9 +94,9 @@ def write(folder: Path, path: Path = COUNTIES) -> dict:
                     )
                 )
     for name, table in (
-        ("sanctuarymap-jurisdictions.csv", jurisdictions),
-        ("sanctuarymap-events.csv", events),
-        ("sanctuarymap-sources.csv", sources),
+        (records.JURISDICTIONS_FILE, jurisdictions),
+        (records.EVENTS_FILE, events),
+        (records.SOURCES_FILE, sources),
     ):
         with (folder / name).open("w", encoding="utf-8", newline="") as f:
             csv.writer(f).writerows(table)
@@ -103,9 +105,6 @@ def write(folder: Path, path: Path = COUNTIES) -> dict:
 
 def check(folder: Path) -> None:
     """Raise unless sanctuarymap.records.load reads the folder with no problem and no warning."""
-    sys.path.insert(0, str(ROOT))
-    from sanctuarymap import records
-
     loaded = records.load(Path(folder))  # raises RecordsError listing every problem
     if loaded.warnings:
         raise ValueError(f"synthetic records give warnings: {loaded.warnings}")

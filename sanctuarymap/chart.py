@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
-from sanctuarymap import maps, status
+from sanctuarymap import status
 
 
 def areas(counts: pd.DataFrame, dimension_key: str, first: date) -> pd.DataFrame:
@@ -37,10 +38,10 @@ def areas(counts: pd.DataFrame, dimension_key: str, first: date) -> pd.DataFrame
     )
 
 
-def category_counts(values: pd.DataFrame, dimension_key: str, day: date, first: date, last: date) -> dict:
+def category_counts(values: pd.DataFrame, dimension_key: str, day: date, first: date, last: date) -> dict[str, Any]:
     """Stacked areas per category (``areas`` of the same dimension), with a rule at ``day``."""
-    legend = maps.legend(dimension_key)
-    labels = [label for _, label in legend]
+    categories = status.DIMENSIONS[dimension_key].categories
+    labels = [c.label for c in categories]
     # Day indexes back to dates, in UTC as the axis reads them; category indexes back to labels.
     as_date = {"calculate": f"utc({first.year}, {first.month - 1}, {first.day} + datum.d)", "as": "date"}
     return {
@@ -69,7 +70,7 @@ def category_counts(values: pd.DataFrame, dimension_key: str, day: date, first: 
                         "field": "category",
                         "type": "nominal",
                         "legend": None,
-                        "scale": {"domain": labels, "range": [colour for colour, _ in legend]},
+                        "scale": {"domain": labels, "range": [c.colour for c in categories]},
                     },
                     "order": {"field": "c", "type": "quantitative"},
                     "tooltip": [
@@ -89,7 +90,7 @@ def category_counts(values: pd.DataFrame, dimension_key: str, day: date, first: 
     }
 
 
-def _utc(day: date) -> dict:
+def _utc(day: date) -> dict[str, Any]:
     # The dates in the data are days, which the chart reads as UTC midnight.
     return {"year": day.year, "month": day.month, "date": day.day, "utc": True}
 

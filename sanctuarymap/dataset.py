@@ -8,15 +8,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 
-from sanctuarymap import chart, geodata, maps, payload, records, status
+from sanctuarymap import chart, geodata, payload, records, status
 
-# The span the slider replays; earlier events only set where each jurisdiction starts.
+# The span the page replays; earlier events only set where each jurisdiction starts the year
+# (records.EARLIEST_DATE .. records.LATEST_DATE is the span an event may be dated in).
 FIRST_DAY = date(2017, 1, 1)
 LAST_DAY = date(2017, 12, 31)
+# By this name in the class below, whose field ``records`` hides the module.
+Problem = records.Problem
 
 
 @dataclass
@@ -27,7 +31,7 @@ class Dataset:
     drawn: pd.DataFrame  # geodata.drawn_shapes of the jurisdictions that have a shape
     views: pd.DataFrame  # geodata.views, by jurisdiction_id
     counts: pd.DataFrame  # status.daily_counts over the replayed span
-    problems: list[records.Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
     # Computed once per loaded dataset: every rerun of every session reads them.
     @cached_property
@@ -48,19 +52,20 @@ class Dataset:
     @cached_property
     def names(self) -> dict[str, str]:
         """Display name of each mapped jurisdiction, in name order."""
-        mapped = self.records.jurisdictions[self.records.jurisdictions["kind"] != "nation"]
-        names = {j.jurisdiction_id: geodata.display_name(j.name, j.kind, j.state) for j in mapped.itertuples()}
-        return dict(sorted(names.items(), key=lambda item: item[1]))
+        nation = set(self.records.jurisdictions.loc[self.records.jurisdictions["kind"] == "nation", "jurisdiction_id"])
+        return dict(sorted(((j, name) for j, name in self.all_names.items() if j not in nation), key=lambda item: item[1]))
 
     @cached_property
     def all_names(self) -> dict[str, str]:
         """Display name of every jurisdiction, the nation's too (national events name it)."""
-        return {j.jurisdiction_id: geodata.display_name(j.name, j.kind, j.state) for j in self.records.jurisdictions.itertuples()}
+        table = self.records.jurisdictions
+        columns = zip(table["jurisdiction_id"], table["name"], table["kind"], table["state"])
+        return {j: geodata.display_name(name, kind, state) for j, name, kind, state in columns}
 
     @cached_property
     def changes_body(self) -> bytes:
         """The changes payload the page replays from, as the JSON bytes served to it."""
-        built = payload.build(self.changes, self.records.events, self.drawn, self.all_names, self.first_day, self.last_day, maps.PALETTES)
+        built = payload.build(self.changes, self.records.events, self.drawn, self.all_names, self.first_day, self.last_day)
         return payload.encode(built)
 
     @cached_property
@@ -70,9 +75,10 @@ class Dataset:
         return sorted({d for d in days if self.first_day <= d <= self.last_day})
 
     @cached_property
-    def sources_by_event(self) -> dict[str, list]:
+    def sources_by_event(self) -> dict[str, list[Any]]:
         """Each event's sources, as rows (named tuples) in file order: built in one pass, read on every rerun."""
-        by_event: dict[str, list] = {}
+        by_event: dict[str, list[Any]] = {}
+        source: Any  # a row from itertuples: pandas-stubs types each field as any scalar
         for source in self.records.sources.itertuples(index=False):
             by_event.setdefault(source.event_id, []).append(source)
         return by_event
@@ -80,7 +86,7 @@ class Dataset:
     @cached_property
     def changes_by_place(self) -> dict[str, pd.DataFrame]:
         """Each jurisdiction's rows of ``changes``: the panel needs the status of one place only."""
-        return {j: group for j, group in self.changes.groupby("jurisdiction_id", sort=False)}
+        return {str(j): group for j, group in self.changes.groupby("jurisdiction_id", sort=False)}
 
     def status_of(self, jurisdiction_id: str, day: date) -> pd.DataFrame:
         """``status.as_of`` for one jurisdiction, from its own changes (the same rule, a fraction of the rows)."""

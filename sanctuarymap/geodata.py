@@ -181,7 +181,7 @@ def check_join(jurisdictions: Iterable[tuple[int, Any]], boundaries: Boundaries)
     return problems
 
 
-def drawing_keys(jurisdiction) -> list[tuple[str, str]]:
+def drawing_keys(jurisdiction: Any) -> list[tuple[str, str]]:
     """(layer, GEOID) pairs that draw a jurisdiction on the map; none for the nation."""
     if jurisdiction.kind == "nation":
         return []
@@ -193,11 +193,10 @@ def drawing_keys(jurisdiction) -> list[tuple[str, str]]:
 
 def drawn_shapes(jurisdictions: pd.DataFrame) -> pd.DataFrame:
     """One row per shape that draws a jurisdiction: jurisdiction_id, name, layer, geoid."""
-    rows = [
-        (j.jurisdiction_id, display_name(j.name, j.kind, j.state), layer, geoid)
-        for j in jurisdictions.itertuples(index=False)
-        for layer, geoid in drawing_keys(j)
-    ]
+    rows = []
+    j: Any  # a row from itertuples: pandas-stubs types each field as any scalar
+    for j in jurisdictions.itertuples(index=False):
+        rows += [(j.jurisdiction_id, display_name(j.name, j.kind, j.state), layer, geoid) for layer, geoid in drawing_keys(j)]
     return pd.DataFrame(rows, columns=["jurisdiction_id", "name", "layer", "geoid"])
 
 
@@ -205,7 +204,7 @@ def views(boundaries: Boundaries, drawn: pd.DataFrame) -> pd.DataFrame:
     """Where to look at each drawn jurisdiction: centre latitude, longitude and a zoom level."""
     rows = []
     for jurisdiction_id, shapes in drawn.groupby("jurisdiction_id", sort=False):
-        parts = [boundaries.layer(s.layer).loc[lambda d, g=s.geoid: d["GEOID"] == g] for s in shapes.itertuples()]
+        parts = [boundaries.layer(layer).loc[lambda d, g=geoid: d["GEOID"] == g] for layer, geoid in zip(shapes["layer"], shapes["geoid"])]
         frame = pd.concat(parts)
         if frame.empty:
             continue
@@ -254,7 +253,7 @@ def _read_polygons(path: Path, layer: str, problems: list[records.Problem]) -> g
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometries, crs=CRS), crs=CRS)
 
 
-def _read_geojson(path: Path, problems: list[records.Problem]) -> dict | None:
+def _read_geojson(path: Path, problems: list[records.Problem]) -> dict[str, Any] | None:
     """The file's FeatureCollection if it can be read, is one, and is in longitude/latitude degrees."""
     name = path.name
     try:
@@ -295,7 +294,7 @@ def _read_geojson(path: Path, problems: list[records.Problem]) -> dict | None:
     return collection
 
 
-def _stated_crs(member) -> str | None:
+def _stated_crs(member: object) -> str | None:
     """None if the (pre-RFC 7946) ``crs`` member is absent or names WGS 84 degrees; else what it names."""
     if member is None:
         return None
@@ -310,7 +309,7 @@ def _stated_crs(member) -> str | None:
     return repr(name[:60])
 
 
-def _feature_problems(feature, number: int, layer: str, name: str, columns: list[str]) -> list[records.Problem]:
+def _feature_problems(feature: object, number: int, layer: str, name: str, columns: list[str]) -> list[records.Problem]:
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
         return [records.Problem(name, number, None, "a GeoJSON Feature", _short(feature))]
     problems = []
@@ -383,6 +382,6 @@ def _read_points(path: Path, counties: gpd.GeoDataFrame, problems: list[records.
     return cities.rename(columns={"geoid": "GEOID", "name": "NAME", "state": "STUSPS"})
 
 
-def _short(value) -> str:
+def _short(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."

@@ -15,43 +15,24 @@ import json
 import urllib.parse
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import folium
 from branca.element import MacroElement
 from jinja2 import Template
-
-from sanctuarymap import status
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 LEAFLET_JS = "/app/static/vendor/leaflet/leaflet.js"
 LEAFLET_CSS = "/app/static/vendor/leaflet/leaflet.css"
 MAP_JS = "/app/static/js/sanctuarymap.js"
 MAP_CSS = "/app/static/css/sanctuarymap.css"
-BOUNDARIES_URL = "/app/static/geodata/boundaries.json"
+# The shapes the page fetches, written by scripts/build_geodata.py (make geodata).
+BOUNDARIES_FILE = "geodata/boundaries.json"
+BOUNDARIES_URL = f"/app/static/{BOUNDARIES_FILE}"
 # Written at run time (git-ignored): the changes payload, one file per content.
 GENERATED = STATIC / "generated"
 GENERATED_URL = "/app/static/generated"
 CONTIGUOUS_US = [[24.4, -125.0], [49.4, -66.9]]
-
-# Okabe & Ito's colour-blind-safe palette; grey for the baseline of each dimension.
-PALETTES = {
-    "sanctuary": {"none_known": "#dcdcdc", "symbolic": "#56B4E9", "limits_cooperation": "#0072B2", "requires_cooperation": "#D55E00"},
-    "pressure": {
-        "none": "#dcdcdc",
-        "named": "#F0E442",
-        "warned": "#E69F00",
-        "noncompliant": "#D55E00",
-        "compliant": "#009E73",
-        "funds_withheld": "#CC79A7",
-    },
-    "lawsuit": {"none": "#dcdcdc", "plaintiff": "#E69F00", "won": "#009E73", "lost": "#D55E00", "defendant": "#CC79A7"},
-}
-
-
-def legend(dimension_key: str) -> list[tuple[str, str]]:
-    """(colour, label) for each category of a dimension, in reading order."""
-    dimension = status.DIMENSIONS[dimension_key]
-    return [(PALETTES[dimension_key][c.key], c.label) for c in dimension.categories]
 
 
 def _versioned(url: str) -> str:
@@ -83,7 +64,7 @@ def base_map(changes_url: str, boundaries_url: str = BOUNDARIES_URL) -> folium.M
     return m
 
 
-def view(day: date, day_set: int, dimension_key: str, selected: str | None) -> dict:
+def view(day: date, day_set: int, dimension_key: str, selected: str | None) -> dict[str, Any]:
     """What a rerun tells the page: the colouring, the selection, and the day the server holds.
 
     ``day_set`` counts the times the server itself set the day (from the URL): the page moves to
@@ -93,14 +74,14 @@ def view(day: date, day_set: int, dimension_key: str, selected: str | None) -> d
     return {"day": day.isoformat(), "daySet": day_set, "colour": dimension_key, "selected": selected}
 
 
-def view_layer(current_view: dict) -> folium.FeatureGroup:
+def view_layer(current_view: dict[str, Any]) -> folium.FeatureGroup:
     """The per-rerun layer, passed to st_folium's ``feature_group_to_add``: one call, a few bytes."""
     group = folium.FeatureGroup(name="view", control=False)
     _Show(current_view).add_to(group)
     return group
 
 
-def _json_for_script(value) -> str:
+def _json_for_script(value: object) -> str:
     # Inside a <script>, "</script" or "<!--" would change how the page parses it; "\u003c" reads
     # the same to JavaScript, and "<" can only occur inside strings of JSON.
     text = json.dumps(value, separators=(",", ":"), ensure_ascii=True)
@@ -112,8 +93,8 @@ class _Start(MacroElement):
         "{% macro script(this, kwargs) %}SanctuaryMap.start({{ this._parent.get_name() }}, {{ this.config_json }});{% endmacro %}"
     )
 
-    def __init__(self, config: dict):
-        super().__init__()
+    def __init__(self, config: dict[str, str]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's __init__ has no return annotation
         self._name = "Start"
         self.config_json = _json_for_script(config)
 
@@ -121,7 +102,7 @@ class _Start(MacroElement):
 class _Show(MacroElement):
     _template = Template("{% macro script(this, kwargs) %}window.SanctuaryMap && SanctuaryMap.show({{ this.view_json }});{% endmacro %}")
 
-    def __init__(self, current_view: dict):
-        super().__init__()
+    def __init__(self, current_view: dict[str, Any]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's __init__ has no return annotation
         self._name = "Show"
         self.view_json = _json_for_script(current_view)

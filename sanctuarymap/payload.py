@@ -16,11 +16,11 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
-from typing import TypedDict
+from typing import Any, TypedDict, cast
 
 import pandas as pd
 
-from sanctuarymap import status, story
+from sanctuarymap import status
 
 VERSION = 1
 # The caption names at most this many of a day's events; the page says how many more there were.
@@ -40,14 +40,14 @@ class ChangesPayload(TypedDict):
     first_day: str  # ISO day of day index 0 (1 January 2017)
     last_day: str  # ISO day of the last day the page shows
     places: list[list[str]]  # [jurisdiction_id, display name]; a place index points into this list
-    shapes: list[list]  # [shape key "layer:GEOID", place index]: the shapes the page colours
+    shapes: list[list[Any]]  # [shape key "layer:GEOID", place index]: the shapes the page colours
     kinds: list[str]  # event kind labels; a kind index points into this list
     dimensions: list[DimensionChanges]
     # Per day with events: [day, number of events, [[kind index, [place index, ...]], ...]], days
     # ascending, at most CAPTION_EVENTS events listed, those that change a colour first. An event whose
     # date is known only to the month or the year (it counts from that period's last day) has a third
     # element, "month" or "year".
-    events: list[list]
+    events: list[list[Any]]
 
 
 def build(
@@ -57,47 +57,59 @@ def build(
     names: dict[str, str],
     first: date,
     last: date,
-    palettes: dict[str, dict[str, str]],
 ) -> ChangesPayload:
     """The payload for ``changes`` (``status.timeline``), the ``events`` of the records and the ``drawn`` shapes.
 
-    ``names`` gives the display name of every jurisdiction (the nation's too); ``palettes`` the colour
-    of each category of each dimension.  A change before ``first`` gets day -1: only the last one of
+    ``names`` gives the display name of every jurisdiction (the nation's too); labels and colours come
+    from ``status``.  A change before ``first`` gets day -1: only the last one of
     each place and dimension is kept, since the page never shows a day before ``first``.
     """
-    place_ids = list(names)
-    place_index = {j: i for i, j in enumerate(place_ids)}
-    dimensions = []
+    place_index = {j: i for i, j in enumerate(names)}
     relevant = changes[changes["date"] <= last]
-    for key, dimension in status.DIMENSIONS.items():
-        order = {c.key: i for i, c in enumerate(dimension.categories)}
-        per_place: list[list[int]] = [[] for _ in place_ids]
-        rows = relevant[relevant["dimension"] == key]
-        for jurisdiction_id, day, category in zip(rows["jurisdiction_id"], rows["date"], rows["category"]):
-            if jurisdiction_id not in place_index:
-                continue
-            flat = per_place[place_index[jurisdiction_id]]
-            offset = max(-1, (day - first).days)
-            if flat and flat[-2] == offset:
-                flat[-1] = order[category]  # the same day again: the later change wins, as in status.as_of
-            else:
-                flat.extend((offset, order[category]))
-        dimensions.append(
-            DimensionChanges(
-                key=key,
-                label=dimension.label,
-                labels=[c.label for c in dimension.categories],
-                colours=[palettes[key][c.key] for c in dimension.categories],
-                changes=per_place,
-            )
-        )
-    kinds = list(story.KIND_LABELS)
-    kind_index = {k: i for i, k in enumerate(kinds)}
+    shapes = [[f"{layer}:{geoid}", place_index[j]] for layer, geoid, j in zip(drawn["layer"], drawn["geoid"], drawn["jurisdiction_id"])]
+    return ChangesPayload(
+        version=VERSION,
+        first_day=first.isoformat(),
+        last_day=last.isoformat(),
+        places=[[j, name] for j, name in names.items()],
+        shapes=shapes,
+        kinds=[kind.label for kind in status.EVENT_KINDS.values()],
+        dimensions=[_dimension_changes(dimension, relevant, place_index, first) for dimension in status.DIMENSIONS.values()],
+        events=_caption_days(events, place_index, first, last),
+    )
+
+
+def _dimension_changes(dimension: status.Dimension, changes: pd.DataFrame, place_index: dict[str, int], first: date) -> DimensionChanges:
+    """One dimension's labels, colours and, per place, its changes as a flat [day, category, ...] list."""
+    order = {c.key: i for i, c in enumerate(dimension.categories)}
+    per_place: list[list[int]] = [[] for _ in place_index]
+    rows = changes[changes["dimension"] == dimension.key]
+    for jurisdiction_id, day, category in zip(rows["jurisdiction_id"], rows["date"], rows["category"]):
+        if jurisdiction_id not in place_index:
+            continue
+        flat = per_place[place_index[jurisdiction_id]]
+        offset = max(-1, (day - first).days)
+        if flat and flat[-2] == offset:
+            flat[-1] = order[category]  # the same day again: the later change wins, as in status.as_of
+        else:
+            flat.extend((offset, order[category]))
+    return DimensionChanges(
+        key=dimension.key,
+        label=dimension.label,
+        labels=[c.label for c in dimension.categories],
+        colours=[c.colour for c in dimension.categories],
+        changes=per_place,
+    )
+
+
+def _caption_days(events: pd.DataFrame, place_index: dict[str, int], first: date, last: date) -> list[list[Any]]:
+    """Per day with events from ``first`` to ``last``: its index, how many, and the first CAPTION_EVENTS of them."""
+    kind_index = {k: i for i, k in enumerate(status.EVENT_KINDS)}
     days = []
     in_span = events[(events["date"] >= first) & (events["date"] <= last)]
     for day, group in in_span.groupby("date", sort=True):
         # Events that move a colour come first in the caption, then statements and federal actions.
-        ordered = group.sort_values("kind", key=lambda kinds: kinds.map(lambda k: status.RULES.get(k) is None), kind="stable")
+        ordered = group.sort_values("kind", key=lambda kinds: kinds.map(lambda k: status.EVENT_KINDS[k].rule is None), kind="stable")
         precisions = ordered["date_precision"] if "date_precision" in ordered else ["day"] * len(ordered)
         listed = [
             [kind_index[kind], [place_index[j] for j in ids if j in place_index]] + ([] if precision == "day" else [precision])
@@ -105,18 +117,8 @@ def build(
                 ordered["kind"][:CAPTION_EVENTS], ordered["jurisdiction_ids"][:CAPTION_EVENTS], list(precisions)[:CAPTION_EVENTS]
             )
         ]
-        days.append([(day - first).days, len(group), listed])
-    shapes = [[f"{layer}:{geoid}", place_index[j]] for layer, geoid, j in zip(drawn["layer"], drawn["geoid"], drawn["jurisdiction_id"])]
-    return ChangesPayload(
-        version=VERSION,
-        first_day=first.isoformat(),
-        last_day=last.isoformat(),
-        places=[[j, names[j]] for j in place_ids],
-        shapes=shapes,
-        kinds=[story.KIND_LABELS[k] for k in kinds],
-        dimensions=dimensions,
-        events=days,
-    )
+        days.append([(cast(date, day) - first).days, len(group), listed])
+    return days
 
 
 def encode(payload: ChangesPayload) -> bytes:

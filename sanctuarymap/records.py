@@ -10,6 +10,7 @@ what was found.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import ipaddress
 import re
@@ -19,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
@@ -30,12 +31,16 @@ JURISDICTIONS_FILE = "sanctuarymap-jurisdictions.csv"
 EVENTS_FILE = "sanctuarymap-events.csv"
 SOURCES_FILE = "sanctuarymap-sources.csv"
 
-FIRST_DAY = date(1970, 1, 1)
-LAST_DAY = date(2017, 12, 31)
+# The span an event may be dated in (dataset.FIRST_DAY .. dataset.LAST_DAY is the span the page replays).
+EARLIEST_DATE = date(1970, 1, 1)
+LATEST_DATE = date(2017, 12, 31)
 MAX_FILE_BYTES = 10 * 1024 * 1024
 LIST_SEPARATOR = ";"
 # Columns the loader adds, never read from a file: a date's precision follows from how it is written.
 DERIVED_COLUMNS = frozenset({"date_precision"})
+
+# A row model (JurisdictionRow, EventRow, SourceRow, geodata.CityPointRow).
+Row = TypeVar("Row", bound=BaseModel)
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # A host name as RFC 1123 has it: labels of ASCII letters, digits and inner hyphens.
@@ -148,7 +153,7 @@ class EventRow(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _precision(cls, data):
+    def _precision(cls, data: Any) -> Any:
         # The precision is read from how the date is written, so it can never disagree with it.
         if isinstance(data, dict):
             data = {**data, "date_precision": _precision_of(data.get("date"))}
@@ -156,7 +161,7 @@ class EventRow(BaseModel):
 
     @field_validator("date", mode="before")
     @classmethod
-    def _date(cls, v: str) -> date:
+    def _date(cls, v: str) -> datetime.date:  # ``date`` is the field's name in this class
         return _parse_written_date(v)
 
     @field_validator("kind")
@@ -279,7 +284,26 @@ def read(
     folder = Path(folder)
     problems: list[Problem] = []
     warnings: list[Problem] = []
+    jurisdictions = _read_jurisdictions(folder, problems, warnings, check_jurisdictions)
+    events = _read_events(folder, {row.jurisdiction_id for row in jurisdictions.values()}, problems, warnings)
+    sources = _read_sources(folder, {event.event_id for event in events.values()}, problems, warnings)
+    _drop_unsourced(events, sources, problems)
+    records = Records(
+        jurisdictions=_frame(jurisdictions, JurisdictionRow),
+        events=_frame(events, EventRow).sort_values(["date", "event_id"], ignore_index=True),
+        sources=_frame(sources, SourceRow),
+        warnings=warnings,
+    )
+    return records, problems
 
+
+def _read_jurisdictions(
+    folder: Path,
+    problems: list[Problem],
+    warnings: list[Problem],
+    check_jurisdictions: Callable[[Iterable[tuple[int, Any]]], list[Problem]] | None,
+) -> dict[int, JurisdictionRow]:
+    """Jurisdictions that pass their own checks, each once, and ``check_jurisdictions``'s (the join)."""
     jurisdictions = read_rows(folder / JURISDICTIONS_FILE, JurisdictionRow, problems, warnings)
     jurisdictions = _unique(jurisdictions, "jurisdiction_id", JURISDICTIONS_FILE, problems)
     for line, row in list(jurisdictions.items()):
@@ -289,57 +313,62 @@ def read(
     if check_jurisdictions is not None:
         for problem in check_jurisdictions(list(jurisdictions.items())):
             problems.append(problem)
-            jurisdictions.pop(problem.row, None)
-    known = {row.jurisdiction_id for row in jurisdictions.values()}
+            if problem.row is not None:
+                jurisdictions.pop(problem.row, None)
+    return jurisdictions
 
+
+def _read_events(folder: Path, known: set[str], problems: list[Problem], warnings: list[Problem]) -> dict[int, EventRow]:
+    """Events whose jurisdictions are ``known`` (unknown ids are dropped, and a row left with none) and whose date is in range."""
     events = read_rows(folder / EVENTS_FILE, EventRow, problems, warnings)
     events = _unique(events, "event_id", EVENTS_FILE, problems)
-    for line, row in list(events.items()):
-        unknown = [j for j in row.jurisdiction_ids if j not in known]
+    for line, event in list(events.items()):
+        unknown = [j for j in event.jurisdiction_ids if j not in known]
         for j in unknown:
             problems.append(Problem(EVENTS_FILE, line, "jurisdiction_ids", f"an id listed in {JURISDICTIONS_FILE}", repr(j)))
         if unknown:
-            kept = tuple(j for j in row.jurisdiction_ids if j in known)
+            kept = tuple(j for j in event.jurisdiction_ids if j in known)
             if kept:
-                events[line] = row.model_copy(update={"jurisdiction_ids": kept})
+                events[line] = event.model_copy(update={"jurisdiction_ids": kept})
             else:
                 events.pop(line)
                 continue
-        if not (FIRST_DAY <= row.date <= LAST_DAY):
-            problems.append(Problem(EVENTS_FILE, line, "date", f"a day from {FIRST_DAY} to {LAST_DAY}", str(row.date)))
+        if not (EARLIEST_DATE <= event.date <= LATEST_DATE):
+            problems.append(Problem(EVENTS_FILE, line, "date", f"a day from {EARLIEST_DATE} to {LATEST_DATE}", str(event.date)))
             events.pop(line)
+    return events
 
+
+def _read_sources(folder: Path, event_ids: set[str], problems: list[Problem], warnings: list[Problem]) -> dict[int, SourceRow]:
+    """Sources of the events kept (``event_ids``)."""
     sources = read_rows(folder / SOURCES_FILE, SourceRow, problems, warnings)
-    event_ids = {row.event_id for row in events.values()}
-    for line, row in list(sources.items()):
-        if row.event_id not in event_ids:
-            problems.append(Problem(SOURCES_FILE, line, "event_id", f"an id listed in {EVENTS_FILE}", repr(row.event_id)))
+    for line, source in list(sources.items()):
+        if source.event_id not in event_ids:
+            problems.append(Problem(SOURCES_FILE, line, "event_id", f"an id listed in {EVENTS_FILE}", repr(source.event_id)))
             sources.pop(line)
-    sourced = {row.event_id for row in sources.values()}
-    dated = {row.event_id for row in sources.values() if row.published is not None}
-    for line, row in list(events.items()):
-        if row.event_id not in sourced:
-            problems.append(Problem(EVENTS_FILE, line, "event_id", f"at least one source in {SOURCES_FILE}", f"none for {row.event_id!r}"))
+    return sources
+
+
+def _drop_unsourced(events: dict[int, EventRow], sources: dict[int, SourceRow], problems: list[Problem]) -> None:
+    """Leave out the events with no source, or with undated sources only."""
+    sourced = {source.event_id for source in sources.values()}
+    dated = {source.event_id for source in sources.values() if source.published is not None}
+    for line, event in list(events.items()):
+        if event.event_id not in sourced:
+            found = f"none for {event.event_id!r}"
+            problems.append(Problem(EVENTS_FILE, line, "event_id", f"at least one source in {SOURCES_FILE}", found))
             events.pop(line)
-        elif row.event_id not in dated:
+        elif event.event_id not in dated:
             problems.append(
                 Problem(
                     EVENTS_FILE,
                     line,
                     "event_id",
                     f"at least one source with a 'published' date in {SOURCES_FILE}",
-                    f"only undated sources for {row.event_id!r}",
+                    f"only undated sources for {event.event_id!r}",
                 )
             )
             events.pop(line)
-
-    records = Records(
-        jurisdictions=_frame(jurisdictions, JurisdictionRow),
-        events=_frame(events, EventRow).sort_values(["date", "event_id"], ignore_index=True),
-        sources=_frame(sources, SourceRow),
-        warnings=warnings,
-    )
-    return records, problems
 
 
 def _check_slug(v: str) -> str:
@@ -370,7 +399,7 @@ _WRITTEN_DATE = {
 }
 
 
-def _precision_of(v) -> str:
+def _precision_of(v: object) -> str:
     text = v.strip() if isinstance(v, str) else ""
     return next((p for p, pattern in _WRITTEN_DATE.items() if pattern.fullmatch(text)), "day")
 
@@ -401,12 +430,12 @@ def _parse_day(v: str, last: date = date(2100, 1, 1)) -> date:
         day = date.fromisoformat(v.strip())
     except ValueError as error:
         raise ValueError("a real calendar day written YYYY-MM-DD") from error
-    if not (FIRST_DAY <= day <= last):
-        raise ValueError(f"a day from {FIRST_DAY} to {last}")
+    if not (EARLIEST_DATE <= day <= last):
+        raise ValueError(f"a day from {EARLIEST_DATE} to {last}")
     return day
 
 
-def read_rows(path: Path, model: type[BaseModel], problems: list[Problem], warnings: list[Problem]) -> dict[int, BaseModel]:
+def read_rows(path: Path, model: type[Row], problems: list[Problem], warnings: list[Problem]) -> dict[int, Row]:
     """Valid rows of one CSV file by line number; problems for the rest and for the file itself.
 
     Also reads ``geodata/``'s city points, with a model of their own.
@@ -438,7 +467,7 @@ def read_rows(path: Path, model: type[BaseModel], problems: list[Problem], warni
     if all(cells is not None and not any(c.strip() for c in cells) for cells in rows[1:]):
         problems.append(Problem(name, None, None, "at least one row below the header", "only the header row"))
         return {}
-    valid: dict[int, BaseModel] = {}
+    valid: dict[int, Row] = {}
     for line, cells in enumerate(rows[1:], start=2):
         if cells is None or not any(c.strip() for c in cells):
             continue  # a row already reported as malformed, or a blank line as spreadsheets leave at the end
@@ -454,7 +483,7 @@ def read_rows(path: Path, model: type[BaseModel], problems: list[Problem], warni
             for detail in error.errors():
                 column = str(detail["loc"][0]) if detail["loc"] else None
                 expected = detail["msg"].removeprefix("Value error, ")
-                problems.append(Problem(name, line, column, expected, _shown(values.get(column, ""))))
+                problems.append(Problem(name, line, column, expected, _shown(values.get(column or "", ""))))
     return valid
 
 
@@ -528,7 +557,7 @@ def _undecodable(name: str, line: int, cells: list[str], problems: list[Problem]
     return False
 
 
-def _unique(rows: dict[int, BaseModel], key: str, name: str, problems: list[Problem]) -> dict[int, BaseModel]:
+def _unique(rows: dict[int, Row], key: str, name: str, problems: list[Problem]) -> dict[int, Row]:
     first_line: dict[str, int] = {}
     for line, row in list(rows.items()):
         value = getattr(row, key)
@@ -540,7 +569,7 @@ def _unique(rows: dict[int, BaseModel], key: str, name: str, problems: list[Prob
     return rows
 
 
-def _frame(rows: dict[int, BaseModel], model: type[BaseModel]) -> pd.DataFrame:
+def _frame(rows: dict[int, Row], model: type[Row]) -> pd.DataFrame:
     data = [dict(row.model_dump(), row=line) for line, row in rows.items()]
     return pd.DataFrame(data, columns=[*model.model_fields, "row"])
 

@@ -1,8 +1,9 @@
 """Where every jurisdiction stood on a given day, on three dimensions.
 
-The rules live in ``RULES``: which event kind moves which dimension to which
-category.  Events are applied in date order (ties broken by event id, so the
-order of rows in a file never matters); an event counts from its own day on.
+This module is the one home of the vocabulary: each dimension's categories (key, label, colour) in
+``DIMENSIONS``, and each event kind (key, label, rule) in ``EVENT_KINDS``. A rule says which dimension
+an event kind moves to which category. Events are applied in date order (ties broken by event id, so
+the order of rows in a file never matters); an event counts from its own day on.
 Events dated before 2017 set the state a jurisdiction starts the year in.
 A fact known only to a month or a year counts from ``counts_from``: the first
 day on which it is certainly true, never an invented day.
@@ -11,9 +12,10 @@ day on which it is certainly true, never an invented day.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -22,6 +24,7 @@ import pandas as pd
 class Category:
     key: str
     label: str
+    colour: str  # "#rrggbb" on the map, its legend and the chart
 
 
 @dataclass(frozen=True)
@@ -34,41 +37,46 @@ class Dimension:
     def baseline(self) -> str:
         return self.categories[0].key
 
+    def category(self, key: str) -> Category:
+        return next(c for c in self.categories if c.key == key)
+
     def label_of(self, key: str) -> str:
-        return next(c.label for c in self.categories if c.key == key)
+        return self.category(key).label
 
 
+# Colours: Okabe & Ito's colour-blind-safe palette; grey for the baseline of each dimension.
+GREY = "#dcdcdc"
 SANCTUARY = Dimension(
     "sanctuary",
     "Sanctuary status",
     (
-        Category("none_known", "No known policy"),
-        Category("symbolic", "Symbolic declaration only"),
-        Category("limits_cooperation", "Limits cooperation with ICE"),
-        Category("requires_cooperation", "Must cooperate with ICE"),
+        Category("none_known", "No known policy", GREY),
+        Category("symbolic", "Symbolic declaration only", "#56B4E9"),
+        Category("limits_cooperation", "Limits cooperation with ICE", "#0072B2"),
+        Category("requires_cooperation", "Must cooperate with ICE", "#D55E00"),
     ),
 )
 PRESSURE = Dimension(
     "pressure",
     "Federal pressure",
     (
-        Category("none", "None recorded"),
-        Category("named", "Named in a federal report"),
-        Category("warned", "Warned by DOJ letter"),
-        Category("noncompliant", "Found possibly non-compliant"),
-        Category("compliant", "Found compliant by DOJ"),
-        Category("funds_withheld", "Funds withheld or sued by the U.S."),
+        Category("none", "None recorded", GREY),
+        Category("named", "Named in a federal report", "#F0E442"),
+        Category("warned", "Warned by DOJ letter", "#E69F00"),
+        Category("noncompliant", "Found possibly non-compliant", "#D55E00"),
+        Category("compliant", "Found compliant by DOJ", "#009E73"),
+        Category("funds_withheld", "Funds withheld or sued by the U.S.", "#CC79A7"),
     ),
 )
 LAWSUIT = Dimension(
     "lawsuit",
     "Lawsuit",
     (
-        Category("none", "No lawsuit"),
-        Category("plaintiff", "Suing, no ruling yet"),
-        Category("won", "Ruling in its favour"),
-        Category("lost", "Ruling against it"),
-        Category("defendant", "Sued over its policy"),
+        Category("none", "No lawsuit", GREY),
+        Category("plaintiff", "Suing, no ruling yet", "#E69F00"),
+        Category("won", "Ruling in its favour", "#009E73"),
+        Category("lost", "Ruling against it", "#D55E00"),
+        Category("defendant", "Sued over its policy", "#CC79A7"),
     ),
 )
 DIMENSIONS = {d.key: d for d in (SANCTUARY, PRESSURE, LAWSUIT)}
@@ -80,28 +88,39 @@ class Rule(NamedTuple):
     only_from_baseline: bool = False  # applies only while the dimension is still at its baseline
 
 
-# The one table of rules; records/README.md mirrors it.
-RULES: dict[str, Rule | None] = {
-    "federal_action": None,
-    "statement": None,
-    "policy_limits_cooperation": Rule("sanctuary", "limits_cooperation"),
+class EventKind(NamedTuple):
+    label: str  # as the panel, the caption and the About page show it
+    rule: Rule | None = None  # None: context only, no colour changes
+
+
+# The one table of event kinds; records/README.md mirrors it (tests/test_data_files.py checks every row).
+EVENT_KINDS: dict[str, EventKind] = {
+    "federal_action": EventKind("Federal action"),
+    "statement": EventKind("Statement"),
+    "policy_limits_cooperation": EventKind("Policy limiting cooperation", Rule("sanctuary", "limits_cooperation")),
     # A declaration without operative limits never lowers a policy that has them (a welcoming
     # resolution that reaffirms a detainer ordinance leaves the ordinance in force).
-    "policy_symbolic": Rule("sanctuary", "symbolic", only_from_baseline=True),
-    "policy_requires_cooperation": Rule("sanctuary", "requires_cooperation"),
-    "policy_ended": Rule("sanctuary", "none_known"),
+    "policy_symbolic": EventKind("Symbolic declaration", Rule("sanctuary", "symbolic", only_from_baseline=True)),
+    "policy_requires_cooperation": EventKind("Cooperation required", Rule("sanctuary", "requires_cooperation")),
+    "policy_ended": EventKind("Policy ended", Rule("sanctuary", "none_known")),
     # A report naming a place matters only if nothing sharper has happened yet.
-    "federal_report_named": Rule("pressure", "named", only_from_baseline=True),
-    "doj_warning_letter": Rule("pressure", "warned"),
-    "doj_noncompliance_finding": Rule("pressure", "noncompliant"),
-    "doj_compliance_finding": Rule("pressure", "compliant"),
-    "funds_withheld": Rule("pressure", "funds_withheld"),
-    "lawsuit_filed": Rule("lawsuit", "plaintiff"),
-    "sued": Rule("lawsuit", "defendant"),
-    "ruling_for": Rule("lawsuit", "won"),
-    "ruling_against": Rule("lawsuit", "lost"),
+    "federal_report_named": EventKind("Named in federal report", Rule("pressure", "named", only_from_baseline=True)),
+    "doj_warning_letter": EventKind("DOJ warning letter", Rule("pressure", "warned")),
+    "doj_noncompliance_finding": EventKind("DOJ: possibly non-compliant", Rule("pressure", "noncompliant")),
+    "doj_compliance_finding": EventKind("DOJ: compliant", Rule("pressure", "compliant")),
+    "funds_withheld": EventKind("Funds withheld", Rule("pressure", "funds_withheld")),
+    "lawsuit_filed": EventKind("Lawsuit filed", Rule("lawsuit", "plaintiff")),
+    "sued": EventKind("Sued", Rule("lawsuit", "defendant")),
+    "ruling_for": EventKind("Ruling in its favour", Rule("lawsuit", "won")),
+    "ruling_against": EventKind("Ruling against it", Rule("lawsuit", "lost")),
 }
-EVENT_KINDS = frozenset(RULES)
+
+
+def kind_label(kind: str) -> str:
+    """The label of an event kind; an unknown kind (never in loaded records) shows as itself."""
+    known = EVENT_KINDS.get(kind)
+    return kind if known is None else known.label
+
 
 # How precisely an event's date is known, finest first; records/README.md mirrors the rule below.
 PRECISIONS = ("day", "month", "year")
@@ -130,7 +149,7 @@ def timeline(event_jurisdictions: pd.DataFrame) -> pd.DataFrame:
     current: dict[tuple[str, str], str] = {}
     rows = []
     for event_id, day, kind, jurisdiction_id in ordered[["event_id", "date", "kind", "jurisdiction_id"]].itertuples(index=False):
-        rule = RULES[kind]
+        rule = EVENT_KINDS[kind].rule
         if rule is None:
             continue
         key = (jurisdiction_id, rule.dimension)
@@ -142,7 +161,7 @@ def timeline(event_jurisdictions: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=TIMELINE_COLUMNS)
 
 
-def as_of(changes: pd.DataFrame, jurisdiction_ids, day: date) -> pd.DataFrame:
+def as_of(changes: pd.DataFrame, jurisdiction_ids: Iterable[str], day: date) -> pd.DataFrame:
     """Category of each jurisdiction on ``day``, one row each, one column per dimension.
 
     Changes dated ``day`` itself count.  A jurisdiction with no change yet
@@ -159,7 +178,7 @@ def as_of(changes: pd.DataFrame, jurisdiction_ids, day: date) -> pd.DataFrame:
     return table
 
 
-def daily_counts(changes: pd.DataFrame, jurisdiction_ids, first: date, last: date) -> pd.DataFrame:
+def daily_counts(changes: pd.DataFrame, jurisdiction_ids: Iterable[str], first: date, last: date) -> pd.DataFrame:
     """How many jurisdictions stood in each category on each day from ``first`` to ``last``."""
     ids = list(jurisdiction_ids)
     state = as_of(changes, ids, first - timedelta(days=1))
@@ -168,6 +187,7 @@ def daily_counts(changes: pd.DataFrame, jurisdiction_ids, first: date, last: dat
     by_day = {d: group for d, group in pending.groupby("date")}
     rows = []
     day = first
+    change: Any  # a row from itertuples: pandas-stubs types each field as any scalar
     while day <= last:
         for change in by_day.get(day, pending.iloc[0:0]).itertuples(index=False):
             before = state.at[change.jurisdiction_id, change.dimension]

@@ -9,29 +9,16 @@ from __future__ import annotations
 
 import functools
 import html
+from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
 from sanctuarymap import records, status
 
-KIND_LABELS = {
-    "federal_action": "Federal action",
-    "statement": "Statement",
-    "policy_limits_cooperation": "Policy limiting cooperation",
-    "policy_symbolic": "Symbolic declaration",
-    "policy_requires_cooperation": "Cooperation required",
-    "policy_ended": "Policy ended",
-    "federal_report_named": "Named in federal report",
-    "doj_warning_letter": "DOJ warning letter",
-    "doj_noncompliance_finding": "DOJ: possibly non-compliant",
-    "doj_compliance_finding": "DOJ: compliant",
-    "funds_withheld": "Funds withheld",
-    "lawsuit_filed": "Lawsuit filed",
-    "sued": "Sued",
-    "ruling_for": "Ruling in its favour",
-    "ruling_against": "Ruling against it",
-}
+# An event's sources: a DataFrame of them, or its rows (dataset.Dataset.sources_by_event).
+Sources = pd.DataFrame | Sequence[Any]
 
 
 def _text(value: str) -> str:
@@ -58,8 +45,7 @@ def when_label(day: date, precision: str = "day") -> str:
 
 def status_rows(current: pd.DataFrame, jurisdiction_id: str) -> list[tuple[str, str]]:
     """(dimension label, category label) for one jurisdiction on the chosen day."""
-    row = current.loc[jurisdiction_id]
-    return [(d.label, d.label_of(row[key])) for key, d in status.DIMENSIONS.items()]
+    return [(d.label, d.label_of(str(current.at[jurisdiction_id, key]))) for key, d in status.DIMENSIONS.items()]
 
 
 def events_of(recs: records.Records, jurisdiction_id: str) -> pd.DataFrame:
@@ -68,7 +54,7 @@ def events_of(recs: records.Records, jurisdiction_id: str) -> pd.DataFrame:
     return events[mask].sort_values(["date", "event_id"])
 
 
-def timeline_html(events: pd.DataFrame, by_event: dict, day: date, names: dict[str, str]) -> str:
+def timeline_html(events: pd.DataFrame, by_event: Mapping[str, Sources], day: date, names: dict[str, str]) -> str:
     """Events as a list; those after ``day`` are marked as still to come.
 
     ``by_event`` maps an event id to its sources.
@@ -76,6 +62,7 @@ def timeline_html(events: pd.DataFrame, by_event: dict, day: date, names: dict[s
     if events.empty:
         return '<p class="sm-empty">No events recorded.</p>'
     items = []
+    event: Any  # a row from itertuples: pandas-stubs types each field as any scalar
     for event in events.itertuples(index=False):
         upcoming = event.date > day
         others = [names.get(j, j) for j in event.jurisdiction_ids]
@@ -87,7 +74,7 @@ def timeline_html(events: pd.DataFrame, by_event: dict, day: date, names: dict[s
         items.append(
             f'<li class="sm-event{" sm-upcoming" if upcoming else ""}" data-event="{html.escape(event.event_id)}">'
             f'<div class="sm-when">{html.escape(when_label(event.date, event.date_precision))}'
-            f" · {_text(KIND_LABELS.get(event.kind, event.kind))}"
+            f" · {_text(status.kind_label(event.kind))}"
             f"{' · <em>still to come</em>' if upcoming else ''}</div>"
             f'<div class="sm-summary">{_text(event.summary)}</div>{concerns}'
             f"{sources_html(by_event.get(event.event_id))}</li>"
@@ -96,16 +83,17 @@ def timeline_html(events: pd.DataFrame, by_event: dict, day: date, names: dict[s
 
 
 @functools.lru_cache(maxsize=8192)
-def _is_web_url(url) -> bool:
+def _is_web_url(url: str) -> bool:
     # The same few hundred URLs are checked on every rerun; the check is a pure function of the text.
     return records.is_web_url(url)
 
 
-def sources_html(sources) -> str:
+def sources_html(sources: Sources | None) -> str:
     """A list of links; ``sources`` is a DataFrame of sources, or a list of its rows (named tuples)."""
     if sources is None or len(sources) == 0:
         return ""
     parts = []
+    source: Any  # a row from itertuples: pandas-stubs types each field as any scalar
     for source in sources.itertuples(index=False) if isinstance(sources, pd.DataFrame) else sources:
         text = f"{source.outlet}: {source.title}"
         if pd.notna(source.published) and source.published:
@@ -159,9 +147,18 @@ def problems_table(problems: list[records.Problem]) -> pd.DataFrame:
 
 
 def panel_html(
-    recs: records.Records, by_event: dict[str, pd.DataFrame], current: pd.DataFrame, jurisdiction_id: str, day: date, names: dict[str, str]
+    recs: records.Records,
+    by_event: Mapping[str, Sources],
+    current: pd.DataFrame,
+    jurisdiction_id: str,
+    day: date,
+    names: dict[str, str],
+    beneath: str | None = None,
 ) -> str:
-    """The story of one jurisdiction: its status on ``day`` on every dimension, then its timeline."""
+    """The story of one jurisdiction: its status on ``day`` on every dimension, then its timeline.
+
+    ``beneath`` (``law.beneath``), if given, is a line under the status: the state law the place stands under.
+    """
     rows = "".join(
         f"<tr><td>{html.escape(label)}</td><td><strong>{html.escape(value)}</strong></td></tr>"
         for label, value in status_rows(current, jurisdiction_id)
@@ -173,12 +170,13 @@ def panel_html(
         f'<h3 class="sm-panel-title">{_text(names.get(jurisdiction_id, jurisdiction_id))}</h3>'
         f"<div>On {html.escape(day_label(day))}:</div>"
         f'<table class="sm-status">{rows}</table>'
-        f"<div><strong>{len(events)} event(s)</strong>{f', {upcoming} still to come' if upcoming else ''}</div>"
+        + (f'<p class="sm-law" data-law="state">Beneath state law: {_text(beneath)}.</p>' if beneath else "")
+        + f"<div><strong>{len(events)} event(s)</strong>{f', {upcoming} still to come' if upcoming else ''}</div>"
         f'<div class="sm-timeline-box">{timeline_html(events, by_event, day, names)}</div></div>'
     )
 
 
-def recent_html(events: pd.DataFrame, by_event: dict[str, pd.DataFrame], day: date, names: dict[str, str], on_the_day: int = 0) -> str:
+def recent_html(events: pd.DataFrame, by_event: Mapping[str, Sources], day: date, names: dict[str, str], on_the_day: int = 0) -> str:
     """``recent_events`` as a list; ``on_the_day`` (``count_on``) above those listed for ``day`` is said in a line."""
     if events.empty:
         return '<p class="sm-empty">Nothing recorded yet.</p>'
@@ -201,13 +199,14 @@ def federal_lists(recs: records.Records) -> pd.DataFrame:
     events_per_place = pairs.groupby("jurisdiction_id")["event_id"].nunique()
     lists = recs.events[recs.events["kind"].isin(FEDERAL_LIST_KINDS)]
     rows = []
+    event: Any  # a row from itertuples: pandas-stubs types each field as any scalar
     for event in lists.itertuples(index=False):
         named = [j for j in event.jurisdiction_ids if j != "us"]
         rows.append(
             {
                 "event_id": event.event_id,
                 "when": when_label(event.date, event.date_precision),
-                "kind": KIND_LABELS[event.kind],
+                "kind": status.kind_label(event.kind),
                 "named": len(named),
                 "only_here": sum(int(events_per_place.get(j, 0) == 1) for j in named),
             }
@@ -215,10 +214,10 @@ def federal_lists(recs: records.Records) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["event_id", "when", "kind", "named", "only_here"])
 
 
-def about_markdown(data) -> str:
+def about_markdown(data: Any) -> str:  # a dataset.Dataset (which imports this module)
     """The about page: what the map shows, where it comes from, how status is derived."""
     rules = "\n".join(
-        f"| `{kind}` | {KIND_LABELS[kind]} | "
+        f"| `{kind}` | {label} | "
         + (
             "no colour change (context)"
             if rule is None
@@ -226,7 +225,7 @@ def about_markdown(data) -> str:
             + (" (only if still at the baseline)" if rule.only_from_baseline else "")
         )
         + " |"
-        for kind, rule in status.RULES.items()
+        for kind, (label, rule) in status.EVENT_KINDS.items()
     )
     counts = f"{len(data.mapped_ids)} jurisdictions, {len(data.records.events)} events and {len(data.records.sources)} sources"
     lists = "\n".join(

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -26,7 +27,7 @@ class View:
     selected: str | None
 
 
-def from_query(params: Mapping[str, str], first: date, last: date, known_ids, default_day: date) -> View:
+def from_query(params: Mapping[str, str], first: date, last: date, known_ids: Iterable[str], default_day: date) -> View:
     """The view a URL asks for; each part that is missing or invalid falls back to its default."""
     day = default_day
     try:
@@ -53,7 +54,7 @@ class PageReport:
     click: str | None
 
 
-def page_report(value, first: date, last: date) -> PageReport | None:
+def page_report(value: object, first: date, last: date) -> PageReport | None:
     """The map page's report, read from st_folium's ``last_object_clicked_popup`` field.
 
     The page writes ``{"page": id, "seq": n, "day": "2017-08-22", "click": id or null}`` there (the
@@ -75,7 +76,9 @@ def page_report(value, first: date, last: date) -> PageReport | None:
     return PageReport(key=(page, seq), day=day, click=click)
 
 
-def settle(session: MutableMapping, query: Mapping[str, str], first: date, last: date, known_ids, default_day: date) -> None:
+def settle(
+    session: MutableMapping[str, Any], query: Mapping[str, str], first: date, last: date, known_ids: Iterable[str], default_day: date
+) -> None:
     """Bring the session's view up to date before any widget is drawn.
 
     On a session's first run the view comes from the URL; later, the map page's latest report (the day

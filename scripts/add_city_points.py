@@ -24,10 +24,12 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
 
+from sanctuarymap import geodata, records
+
 ROOT = Path(__file__).resolve().parent.parent
-JURISDICTIONS = ROOT / "records" / "sanctuarymap-jurisdictions.csv"
-POINTS = ROOT / "geodata" / "wikipedia-city-points.csv"
-COUNTIES = ROOT / "geodata" / "census-counties-2017.geojson"
+JURISDICTIONS = ROOT / "records" / records.JURISDICTIONS_FILE
+POINTS = ROOT / "geodata" / geodata.CITIES_FILE
+COUNTIES = ROOT / "geodata" / geodata.COUNTIES_FILE
 GEONAMES_PAGE = "https://www.geonames.org/{}"
 
 

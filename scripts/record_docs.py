@@ -1,13 +1,15 @@
-"""Refresh the pictures in docs/ from the real app: the screenshot and a short replay video.
+"""Refresh the pictures in docs/ from the real app: the screenshot, a short replay video, the readers' tools.
 
     python scripts/record_docs.py        # make docs
 
-Starts ``streamlit run app.py`` on a free port of localhost (tests/conftest.py's AppServer), drives
+Starts ``streamlit run app.py`` on a free port of localhost (sanctuarymap.testing's AppServer), drives
 Debian's Chromium with Playwright and writes
 
 - ``docs/screenshot.png``: the map on 22 August 2017, coloured by lawsuit, Los Angeles selected, as a
   1366x768 laptop shows it;
-- ``docs/replay.gif``: about ten seconds of the year playing in the map, from 1 August at 4 days/s.
+- ``docs/replay.gif``: about ten seconds of the year playing in the map, from 1 August at 4 days/s;
+- ``docs/table.png``, ``compare.png``, ``moments.png``, ``state-law.png`` and ``downloads.png``: the readers'
+  tools, one view each (``TOOL_VIEWS``).
   The frames come from Chromium's own screencast (CDP ``Page.startScreencast``) and Pillow writes the
   GIF: Playwright's video recording needs an ffmpeg build it downloads, and this machine fetches nothing.
 
@@ -23,16 +25,22 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from sanctuarymap import maps  # noqa: E402
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, AppServer  # noqa: E402
+from sanctuarymap import status
+from sanctuarymap.testing import CHROMIUM, CHROMIUM_ARGS, MAP_IFRAME, ROOT, AppServer
 
 DOCS = ROOT / "docs"
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 SIZE = {"width": 1366, "height": 768}
 GIF_WIDTH = 900  # px: the replay, scaled down to keep the file small
+TOOLS_SIZE = {"width": 1366, "height": 1300}
+# The readers' tools: the picture's name in docs/, the view's address, a button to press (or None), and
+# what shows once the view is ready.
+TOOL_VIEWS = [
+    ("table", "?day=2017-09-15&colour=lawsuit&table=on&states=TX&selected=tx-austin", None, '[data-testid="stDataFrame"]'),
+    ("compare", "?day=2017-12-31&colour=lawsuit&compare=2017-01-25", None, ".sm-changes"),
+    ("moments", "?day=2017-08-22&colour=lawsuit&moment=10", "Next moment ›", '.sm-moment[data-moment="11"]'),
+    ("state-law", "?day=2017-09-15&colour=sanctuary&selected=tx-austin", None, ".sm-law"),
+    ("downloads", "?day=2017-09-15", None, 'button:has-text("The day as GeoJSON")'),
+]
 
 
 def write_gif(frames: list[tuple[float, bytes]], path: Path) -> None:
@@ -49,7 +57,7 @@ def write_gif(frames: list[tuple[float, bytes]], path: Path) -> None:
     montage = Image.new("RGB", (width * len(samples) + 40, height), "white")
     for i, image in enumerate(samples):
         montage.paste(image, (i * width, 0))
-    colours = sorted({c for palette in maps.PALETTES.values() for c in palette.values()})
+    colours = sorted({c.colour for dimension in status.DIMENSIONS.values() for c in dimension.categories})
     for i, colour in enumerate(colours):
         montage.paste(colour, (width * len(samples), i * 40, width * len(samples) + 40, (i + 1) * 40))
     palette = montage.quantize(colors=192, method=Image.Quantize.MEDIANCUT)
@@ -109,6 +117,24 @@ def main() -> int:
             page.close()
             write_gif(frames, DOCS / "replay.gif")
             print(f"wrote {DOCS / 'replay.gif'} ({len(frames)} frames, {(DOCS / 'replay.gif').stat().st_size / 1024:.0f} KB)")
+            # The readers' tools, one picture each.
+            for name, query, press, ready in TOOL_VIEWS:
+                page = browser.new_page(viewport=TOOLS_SIZE)
+                page.goto(f"{server.url}/{query}")
+                box = page.frame_locator(MAP_IFRAME).locator(".leaflet-container")
+                expect(box).to_have_attribute("data-context", "drawn", timeout=60_000)
+                if press:
+                    page.get_by_role("button", name=press).click()
+                target = page.locator(ready).first
+                expect(target).to_be_visible(timeout=30_000)
+                page.locator("body").evaluate("() => document.fonts.ready")
+                if name == "downloads":
+                    target.scroll_into_view_if_needed()
+                else:  # the map at the top, what the tool shows beneath it
+                    page.locator(MAP_IFRAME).evaluate("frame => frame.scrollIntoView({block: 'start'})")
+                page.screenshot(path=DOCS / f"{name}.png")
+                page.close()
+                print(f"wrote {DOCS / name}.png")
             browser.close()
         finally:
             server.stop()

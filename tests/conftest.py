@@ -1,22 +1,15 @@
-"""Shared fixtures: tiny records, and the --browser-tests switch with a live app server."""
+"""Shared fixtures: tiny records, the --browser-tests switch, Chromium and a live app server (sanctuarymap.testing)."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from sanctuarymap.testing import CHROMIUM, CHROMIUM_ARGS, ROOT, VIEWPORT, AppServer
+
 DATA = Path(__file__).resolve().parent / "data"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 
 
 def pytest_addoption(parser):
@@ -49,6 +42,22 @@ def records_dir(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture
+def unreadable(monkeypatch):
+    """Call it with a file name: from then on, reading that file fails as a file without read permission does."""
+    real = Path.read_bytes
+
+    def make_unreadable(name: str) -> None:
+        def read_bytes(path: Path) -> bytes:
+            if path.name == name:
+                raise PermissionError(13, "Permission denied", str(path))
+            return real(path)
+
+        monkeypatch.setattr(Path, "read_bytes", read_bytes)
+
+    return make_unreadable
+
+
 @pytest.fixture(scope="session")
 def docs_dir(request, tmp_path_factory) -> Path:
     """Where tests write the screenshot and the reports: outside the work tree unless asked, so
@@ -65,72 +74,9 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class AppServer:
-    """`streamlit run app.py` on a free port of localhost, for one test session.
-
-    ``command`` runs another command line instead (``make -n run``'s), listening on ``port``.
-    """
-
-    def __init__(self, root: Path, log: Path, env: dict | None = None, command: list[str] | None = None, port: int | None = None):
-        self.port = port or free_port()
-        self.url = f"http://localhost:{self.port}"
-        self.log = log
-        self._log_file = log.open("w")
-        default = [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(root / "app.py"),
-            "--server.port",
-            str(self.port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--server.fileWatcherType",
-            "none",
-            "--browser.gatherUsageStats",
-            "false",
-        ]
-        self.process = subprocess.Popen(
-            command or default,
-            cwd=root,
-            stdout=self._log_file,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
-        )
-        self._wait_healthy()
-
-    def _wait_healthy(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {self.process.returncode}:\n{self.log.read_text()}")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_stcore/health", timeout=2) as response:
-                    if response.read().strip() == b"ok":
-                        return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"streamlit did not answer on {self.url} within {timeout} s:\n{self.log.read_text()}")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self._log_file.close()
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": VIEWPORT}
 
 
 @pytest.fixture(scope="session")

@@ -80,7 +80,7 @@ def assert_named(problem: records.Problem, name: str, row: int | None = None, co
 
 
 @pytest.mark.parametrize("name", FILES)
-def test_empty_file(records_dir, name):
+def test_an_empty_file_is_named_and_the_other_files_still_load(records_dir, name):
     (records_dir / name).write_bytes(b"")
     recs, problems = records.read(records_dir)
     (problem,) = problems_of(problems, name)
@@ -92,7 +92,7 @@ def test_empty_file(records_dir, name):
 
 
 @pytest.mark.parametrize("name", FILES)
-def test_header_only(records_dir, name):
+def test_a_file_with_only_its_header_is_named_and_the_others_still_load(records_dir, name):
     write_lines(records_dir, name, lines(records_dir, name)[:1])
     recs, problems = records.read(records_dir)
     (problem,) = problems_of(problems, name)
@@ -104,7 +104,7 @@ def test_header_only(records_dir, name):
 
 
 @pytest.mark.parametrize("name", FILES)
-def test_missing_file(records_dir, name):
+def test_a_missing_file_is_named_without_the_server_s_path(records_dir, name):
     (records_dir / name).unlink()
     recs, problems = records.read(records_dir)
     (problem,) = problems_of(problems, name)
@@ -116,15 +116,8 @@ def test_missing_file(records_dir, name):
         assert len(recs.jurisdictions) == ALL[JURISDICTIONS]
 
 
-def test_file_that_cannot_be_read(records_dir, monkeypatch):
-    real = Path.read_bytes
-
-    def refuse(path):
-        if path.name == SOURCES:
-            raise PermissionError(13, "Permission denied", str(path))
-        return real(path)
-
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+def test_a_file_that_cannot_be_read_is_named(records_dir, unreadable):
+    unreadable(SOURCES)
     recs, problems = records.read(records_dir)
     (problem,) = problems_of(problems, SOURCES)
     assert_named(problem, SOURCES)
@@ -150,7 +143,7 @@ def test_fifty_megabyte_file_is_refused_unread(records_dir):
 
 
 @pytest.mark.parametrize("delimiter", [";", "\t"])
-def test_wrong_delimiter(records_dir, delimiter):
+def test_a_file_separated_by_semicolons_or_tabs_names_every_missing_column_and_the_likely_cause(records_dir, delimiter):
     rows = list(csv.reader(io.StringIO((records_dir / EVENTS).read_text(encoding="utf-8"))))
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerows(rows)
@@ -165,7 +158,7 @@ def test_wrong_delimiter(records_dir, delimiter):
     assert_accounted(records_dir, recs, problems)
 
 
-def test_duplicate_header(records_dir):
+def test_a_column_named_twice_in_the_header_is_named(records_dir):
     content = lines(records_dir, EVENTS)
     write_lines(records_dir, EVENTS, [content[0] + ",summary"] + [line + ",again" for line in content[1:]])
     recs, problems = records.read(records_dir)
@@ -324,11 +317,11 @@ EVENT_IDS = ["2011-09-07-cook-ordinance", "2017-01-25-order", "2017-08-07-suit",
 EVENT_ID = st.one_of(st.sampled_from(EVENT_IDS), TEXT)
 DAY = st.one_of(
     st.dates().map(lambda d: d.isoformat()),
-    st.dates(min_value=records.FIRST_DAY, max_value=records.LAST_DAY).map(lambda d: d.isoformat()),
+    st.dates(min_value=records.EARLIEST_DATE, max_value=records.LATEST_DATE).map(lambda d: d.isoformat()),
     st.sampled_from(["2017-02-30", "1969-12-31", "2018-01-01", "2030-12-31", "2017-1-1", " 2017-01-01 ", ""]),
     TEXT,
 )
-KIND = st.one_of(st.sampled_from(sorted(status.RULES)), TEXT)
+KIND = st.one_of(st.sampled_from(sorted(status.EVENT_KINDS)), TEXT)
 PLACES = st.one_of(
     st.lists(st.sampled_from(["us", "il", "il-cook-county", "il-chicago", "il-atlantis", "", " "]), max_size=4).map(";".join),
     TEXT,
@@ -360,8 +353,8 @@ SOURCE_ROWS = st.lists(_row(EVENT_ID, TEXT, TEXT, st.one_of(DAY, st.just("")), U
 GOOD_EVENTS = st.lists(
     st.tuples(
         st.sampled_from(EVENT_IDS),
-        st.dates(min_value=records.FIRST_DAY, max_value=records.LAST_DAY).map(lambda d: d.isoformat()),
-        st.sampled_from(sorted(status.RULES)),
+        st.dates(min_value=records.EARLIEST_DATE, max_value=records.LATEST_DATE).map(lambda d: d.isoformat()),
+        st.sampled_from(sorted(status.EVENT_KINDS)),
         st.lists(st.sampled_from(["us", "il", "il-cook-county", "il-chicago"]), min_size=1, max_size=3).map(";".join),
         TEXT.filter(str.strip),
     ).map(list),
@@ -409,8 +402,8 @@ def test_generated_rows_load_or_are_reported(rows, line_end):
         # What loads is what the app may trust.
         known = set(recs.jurisdictions["jurisdiction_id"])
         assert all(set(ids) <= known and ids for ids in recs.events["jurisdiction_ids"])
-        assert all(records.FIRST_DAY <= d <= records.LAST_DAY for d in recs.events["date"])
-        assert all(kind in status.RULES for kind in recs.events["kind"])
+        assert all(records.EARLIEST_DATE <= d <= records.LATEST_DATE for d in recs.events["date"])
+        assert all(kind in status.EVENT_KINDS for kind in recs.events["kind"])
         assert set(recs.sources["event_id"]) <= set(recs.events["event_id"])
         dated = set(recs.sources.loc[recs.sources["published"].notna(), "event_id"])
         assert set(recs.events["event_id"]) <= dated

@@ -9,30 +9,20 @@ nothing of any host but the app's own (see ``only_local_requests``).
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, timedelta
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import FrameLocator, Locator, Page, Route, expect
+from playwright.sync_api import Locator, Page, Route, expect
 
-from sanctuarymap import dataset, maps, status
+from sanctuarymap import dataset, status
+from sanctuarymap.testing import FIRST_LOAD_MS, MAP_IFRAME, ROOT, is_local, map_container, map_frame, open_app
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parent.parent
 WAIT = 20_000  # ms; generous, since a rerun of the app can take a second or two on a busy machine
-FIRST_LOAD = 40_000  # ms; the first page of a session also loads the records and the boundaries
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-LOCAL_HOSTS = {"localhost", "127.0.0.1"}
-LOCAL_SCHEMES = {"data", "blob", "about"}
-
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    # Wide enough for the app's wide layout: the map and the story panel side by side.
-    return {**browser_context_args, "viewport": {"width": 1400, "height": 1000}}
 
 
 @pytest.fixture(scope="module")
@@ -54,20 +44,7 @@ def only_local_requests(page: Page):
     assert outside == [], f"requests left localhost: {outside}"
 
 
-def is_local(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in LOCAL_SCHEMES or parts.hostname in LOCAL_HOSTS
-
-
 # --- Helpers: reaching into the page.
-
-
-def map_frame(page: Page) -> FrameLocator:
-    return page.frame_locator(MAP_IFRAME)
-
-
-def container(page: Page) -> Locator:
-    return map_frame(page).locator(".leaflet-container")
 
 
 def shape(page: Page, jurisdiction_id: str) -> Locator:
@@ -98,23 +75,12 @@ def panel(page: Page, jurisdiction_id: str) -> Locator:
     return page.locator(f'.sm-panel[data-selected="{jurisdiction_id}"]')
 
 
-def open_app(page: Page, app_server, query: str = "", url: str | None = None) -> Locator:
-    """Open the app (at ``query``, or at a whole ``url``) and wait until the shapes are drawn and coloured once.
-
-    Returns the map's container.
-    """
-    page.goto(url or f"{app_server.url}/{query}")
-    box = container(page)
-    expect(box).to_have_attribute("data-restyled", re.compile(r"^[1-9]\d*$"), timeout=FIRST_LOAD)
-    return box
-
-
 def iso(day: date) -> str:
     return day.isoformat()
 
 
 def map_day(page: Page) -> date:
-    return date.fromisoformat(container(page).get_attribute("data-day"))
+    return date.fromisoformat(map_container(page).get_attribute("data-day"))
 
 
 def press(page: Page, *keys: str) -> None:
@@ -218,21 +184,21 @@ if (window === window.top) {
   window.__sentWhilePlaying = 0;
   const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function () {
-    const frame = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+    const frame = document.querySelector(__MAP_IFRAME__);
     const box = frame && frame.contentDocument && frame.contentDocument.querySelector('.leaflet-container');
     if (box && box.getAttribute('data-playing') === 'true') window.__sentWhilePlaying += 1;
     return send.apply(this, arguments);
   };
 }
-"""
+""".replace("__MAP_IFRAME__", json.dumps(MAP_IFRAME))
 
 
 def record_days(page: Page) -> None:
-    container(page).evaluate(RECORD_DAYS)
+    map_container(page).evaluate(RECORD_DAYS)
 
 
 def recorded_days(page: Page) -> list[tuple[float, date]]:
-    rows = container(page).evaluate("() => window.__days")
+    rows = map_container(page).evaluate("() => window.__days")
     return [(t, date.fromisoformat(d)) for t, d in rows]
 
 
@@ -261,7 +227,7 @@ def pause(page: Page) -> date:
 
 
 def test_open_the_page_and_see_the_map(page: Page, app_server):
-    box = open_app(page, app_server, "?day=2017-08-22&colour=lawsuit&selected=ca-los-angeles")
+    box = open_app(page, f"{app_server.url}/?day=2017-08-22&colour=lawsuit&selected=ca-los-angeles")
 
     shapes = int(box.get_attribute("data-shapes"))
     assert shapes > 50
@@ -277,7 +243,7 @@ def test_open_the_page_and_see_the_map(page: Page, app_server):
 
 
 def test_the_day_control_has_a_name_and_a_value_a_screen_reader_reads(page: Page, app_server):
-    open_app(page, app_server, "?day=2017-08-22")
+    open_app(page, f"{app_server.url}/?day=2017-08-22")
     slider = day_slider(page)
     expect(slider).to_have_accessible_name("Day")
     expect(slider).to_have_attribute("aria-valuetext", "22 August 2017")
@@ -290,7 +256,7 @@ def test_the_day_control_has_a_name_and_a_value_a_screen_reader_reads(page: Page
 
 
 def test_scrub_with_the_keyboard_paints_each_day_as_status_as_of(page: Page, app_server, shipped):
-    box = open_app(page, app_server, "?colour=pressure")
+    box = open_app(page, f"{app_server.url}/?colour=pressure")
     for day in [date(2017, 1, 25), date(2017, 4, 21), date(2017, 8, 22), date(2017, 10, 5), date(2017, 12, 31)]:
         press(page, *keys_to(day))
         expect(box).to_have_attribute("data-day", iso(day))
@@ -308,7 +274,7 @@ def test_scrub_with_the_keyboard_paints_each_day_as_status_as_of(page: Page, app
 
 
 def test_scrubbing_recolours_the_map_and_the_legend_agrees(page: Page, app_server):
-    open_app(page, app_server, "?day=2017-08-21&colour=lawsuit")
+    open_app(page, f"{app_server.url}/?day=2017-08-21&colour=lawsuit")
     los_angeles = shape(page, "ca-los-angeles")
     expect(los_angeles).to_have_attribute("data-category", "No lawsuit")
     fill_before = los_angeles.get_attribute("fill")
@@ -322,7 +288,7 @@ def test_scrubbing_recolours_the_map_and_the_legend_agrees(page: Page, app_serve
 
 
 def test_the_url_and_the_story_follow_once_the_day_settles(page: Page, app_server):
-    box = open_app(page, app_server, "?day=2017-08-19&colour=lawsuit")
+    box = open_app(page, f"{app_server.url}/?day=2017-08-19&colour=lawsuit")
     expect(page).to_have_url(url_with(day="2017-08-19"), timeout=WAIT)
     reports = int(box.get_attribute("data-reports") or 0)
 
@@ -338,7 +304,7 @@ def test_the_url_and_the_story_follow_once_the_day_settles(page: Page, app_serve
 
 
 def test_zoom_and_position_survive_scrubbing_and_settling(page: Page, app_server):
-    box = open_app(page, app_server, "?day=2017-03-01")
+    box = open_app(page, f"{app_server.url}/?day=2017-03-01")
     frame = page.locator(MAP_IFRAME).element_handle().content_frame()
     zoom = frame.evaluate("() => window.map.getZoom()")
     map_frame(page).get_by_role("button", name="Zoom in").click()
@@ -354,7 +320,7 @@ def test_zoom_and_position_survive_scrubbing_and_settling(page: Page, app_server
 @pytest.mark.parametrize(("speed", "days_per_second"), [("1", 1), ("4", 4), ("15", 15), ("30", 30)])
 def test_play_at_each_speed(page: Page, app_server, speed, days_per_second):
     page.add_init_script(COUNT_SENDS)
-    open_app(page, app_server, "?day=2017-02-01")
+    open_app(page, f"{app_server.url}/?day=2017-02-01")
     speed_select(page).select_option(speed)
     record_days(page)
 
@@ -374,7 +340,7 @@ def test_play_at_each_speed(page: Page, app_server, speed, days_per_second):
 
 
 def test_pause_stops_on_the_day_shown_every_time(page: Page, app_server):
-    box = open_app(page, app_server, "?day=2017-02-01")
+    box = open_app(page, f"{app_server.url}/?day=2017-02-01")
     speed_select(page).select_option("30")
     # Under load, a pause that raced the replay would show up within a few rounds.
     for _ in range(20):
@@ -396,7 +362,7 @@ def test_pause_stops_on_the_day_shown_every_time(page: Page, app_server):
 
 
 def test_events_only_jumps_from_one_event_day_to_the_next(page: Page, app_server, shipped):
-    open_app(page, app_server, "?day=2017-08-20&colour=lawsuit")
+    open_app(page, f"{app_server.url}/?day=2017-08-20&colour=lawsuit")
     speed_select(page).select_option("events")
     record_days(page)
     event_days = [d for d in shipped.event_days if d > date(2017, 8, 20)][:3]
@@ -411,7 +377,7 @@ def test_events_only_jumps_from_one_event_day_to_the_next(page: Page, app_server
 
 
 def test_a_place_that_changes_while_playing_is_marked(page: Page, app_server):
-    box = open_app(page, app_server, "?day=2017-08-21&colour=lawsuit")
+    box = open_app(page, f"{app_server.url}/?day=2017-08-21&colour=lawsuit")
     speed_select(page).select_option("events")
     los_angeles = shape(page, "ca-los-angeles")
     expect(los_angeles).not_to_have_class(re.compile(r"\bsm-pulse\b"))
@@ -427,7 +393,7 @@ def test_a_place_that_changes_while_playing_is_marked(page: Page, app_server):
 
 
 def test_the_caption_names_the_day_s_events(page: Page, app_server, shipped):
-    open_app(page, app_server, "?day=2017-08-21&colour=lawsuit")
+    open_app(page, f"{app_server.url}/?day=2017-08-21&colour=lawsuit")
     expect(caption(page)).to_have_text(re.compile(r"^21 Aug 2017 · "))
     press(page, "ArrowRight")
     # Los Angeles sued the Justice Department that day: the event that changes a colour comes first.
@@ -439,7 +405,7 @@ def test_the_caption_names_the_day_s_events(page: Page, app_server, shipped):
 
 
 def test_the_legend_is_on_the_map_and_follows_the_colouring(page: Page, app_server):
-    open_app(page, app_server)
+    open_app(page, app_server.url)
     chicago = shape(page, "il-chicago")
     expect(legend(page)).to_have_attribute("data-legend", "Sanctuary status")
     expect(legend(page)).to_be_visible()
@@ -451,7 +417,7 @@ def test_the_legend_is_on_the_map_and_follows_the_colouring(page: Page, app_serv
     expect(legend(page).locator(".sm-legend-item")).to_have_text([c.label for c in status.PRESSURE.categories])
     expect(chicago).to_have_attribute("data-category", "Warned by DOJ letter", timeout=WAIT)  # DOJ wrote on 21 Apr
     assert rgb_of(chicago.get_attribute("fill")) == swatch_colour(page, "Warned by DOJ letter")
-    assert swatch_colour(page, "Warned by DOJ letter") == rgb_of(maps.PALETTES["pressure"]["warned"])
+    assert swatch_colour(page, "Warned by DOJ letter") == rgb_of(status.PRESSURE.category("warned").colour)
     expect(page).to_have_url(url_with(day="2017-04-21", colour="pressure"), timeout=WAIT)
     # A day earlier, Chicago was only named in the 2016 Inspector General's memo.
     press(page, "ArrowLeft")
@@ -459,8 +425,8 @@ def test_the_legend_is_on_the_map_and_follows_the_colouring(page: Page, app_serv
 
 
 def test_click_a_city_to_read_its_events_and_sources(page: Page, app_server):
-    open_app(page, app_server)
-    expect(container(page)).to_have_attribute("data-day", "2017-04-21")  # the default day
+    open_app(page, app_server.url)
+    expect(map_container(page)).to_have_attribute("data-day", "2017-04-21")  # the default day
 
     click_shape(page, "il-chicago")
 
@@ -484,7 +450,7 @@ def test_click_a_city_to_read_its_events_and_sources(page: Page, app_server):
 
 
 def test_a_click_during_play_opens_the_place_for_the_day_shown(page: Page, app_server):
-    box = open_app(page, app_server, "?day=2017-03-01")
+    box = open_app(page, f"{app_server.url}/?day=2017-03-01")
     speed_select(page).select_option("4")
     play_button(page).click()
     wait_for_day_after(page, date(2017, 3, 2))
@@ -499,7 +465,7 @@ def test_a_click_during_play_opens_the_place_for_the_day_shown(page: Page, app_s
 
 
 def test_open_a_shared_link_and_get_the_same_view(page: Page, app_server):
-    open_app(page, app_server)
+    open_app(page, app_server.url)
     choose_colouring(page, "Lawsuit")
     expect(legend(page)).to_have_attribute("data-legend", "Lawsuit", timeout=WAIT)
     click_shape(page, "il-chicago")
@@ -510,9 +476,9 @@ def test_open_a_shared_link_and_get_the_same_view(page: Page, app_server):
     category = shape(page, "il-chicago").get_attribute("data-category")
 
     other = page.context.new_page()
-    open_app(other, app_server, url=shared)
+    open_app(other, shared)
 
-    expect(container(other)).to_have_attribute("data-day", "2017-04-22")
+    expect(map_container(other)).to_have_attribute("data-day", "2017-04-22")
     expect(day_slider(other)).to_have_attribute("aria-valuetext", "22 April 2017")
     expect(legend(other)).to_have_attribute("data-legend", "Lawsuit")
     expect(panel(other, "il-chicago").locator("h3")).to_contain_text("Chicago")
@@ -524,7 +490,7 @@ def test_open_a_shared_link_and_get_the_same_view(page: Page, app_server):
 
 
 def test_the_selection_stays_while_scrubbing(page: Page, app_server):
-    open_app(page, app_server)
+    open_app(page, app_server.url)
     click_shape(page, "il-chicago")
     chicago = shape(page, "il-chicago")
     expect(panel(page, "il-chicago")).to_be_visible(timeout=WAIT)
@@ -543,7 +509,7 @@ def test_the_selection_stays_while_scrubbing(page: Page, app_server):
 
 
 def test_one_click_selects_a_place_when_the_map_is_partly_off_screen(page: Page, app_server):
-    open_app(page, app_server)
+    open_app(page, app_server.url)
     # A shorter window: the bottom 120 px of the map are below the fold.
     frame_box = page.locator(MAP_IFRAME).bounding_box()
     viewport_height = int(frame_box["y"] + frame_box["height"]) - 120
@@ -567,7 +533,7 @@ def on_screen(target: Locator, page: Page) -> bool:
 
 def test_the_map_legend_and_timeline_fit_the_first_screenful_of_a_laptop(page: Page, app_server):
     page.set_viewport_size({"width": 1366, "height": 768})
-    open_app(page, app_server)
+    open_app(page, app_server.url)
     for part in [page.locator(MAP_IFRAME), legend(page), map_frame(page).locator(".sm-replay"), day_slider(page), play_button(page)]:
         expect(part).to_be_visible()
         assert on_screen(part, page), f"{part} is not in the first screenful: {part.bounding_box()}"
@@ -576,7 +542,7 @@ def test_the_map_legend_and_timeline_fit_the_first_screenful_of_a_laptop(page: P
 
 def test_on_a_phone_the_map_comes_first_and_the_controls_after(page: Page, app_server):
     page.set_viewport_size({"width": 390, "height": 844})
-    open_app(page, app_server)
+    open_app(page, app_server.url)
     frame = page.locator(MAP_IFRAME).bounding_box()
     assert frame["y"] < 844 and frame["y"] + frame["height"] / 2 < 844  # the map starts in the first screenful
     assert frame["width"] >= 330
@@ -603,11 +569,11 @@ def test_a_failed_fetch_shows_a_message_and_retry_draws_the_map(page: Page, app_
         else:
             route.abort("connectionreset")
 
-    # The data's own requests only: the map's script names both URLs in its address too (it fetches them early).
-    page.route(lambda url: resource in urlsplit(url).path, handle)
+    # The file itself, not the map script whose address names the files it prefetches.
+    page.route(lambda url: resource in urlsplit(url).path.rsplit("/", 1)[-1], handle)
     page.goto(f"{app_server.url}/?day=2017-08-22")
-    box = container(page)
-    expect(box).to_have_attribute("data-load", "failed", timeout=FIRST_LOAD)
+    box = map_container(page)
+    expect(box).to_have_attribute("data-load", "failed", timeout=FIRST_LOAD_MS)
     message = map_frame(page).get_by_role("alert")
     expect(message).to_contain_text("could not load")
     expect(map_frame(page).locator("path.shape")).to_have_count(0)

@@ -9,20 +9,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from conftest import ROOT, AppServer
 from playwright.sync_api import Locator, Page, expect
 
 from sanctuarymap import geodata, records
+from sanctuarymap.testing import MAP_IFRAME, ROOT, AppServer, is_local, map_frame, open_app
 
 pytestmark = pytest.mark.e2e
 
 HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"
 WAIT = 20_000  # ms
-FIRST_LOAD = 40_000  # ms
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 HEADING_ANCHOR = '[data-testid="stHeaderActionElements"] a'  # Streamlit's own "#" link on each heading
 # Elements or attributes that only a payload would bring.
 INJECTED = "img[src='x'], [onerror], [onload], [onclick], [onmouseover], script[src^='data:'], iframe[src^='javascript:']"
@@ -38,11 +35,6 @@ def hostile_server(tmp_path_factory):
     server = AppServer(ROOT, tmp_path_factory.mktemp("hostile") / "streamlit.log", env={"SANCTUARYMAP_RECORDS": str(HOSTILE)})
     yield server
     server.stop()
-
-
-@pytest.fixture
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 1400, "height": 1000}}
 
 
 @pytest.fixture(autouse=True)
@@ -62,11 +54,7 @@ def nothing_runs(page: Page):
     yield dialogs
     assert dialogs == [], f"a dialog opened: {dialogs}"
     # No record made the browser fetch anything (an image, a frame) from anywhere but the app.
-    outside = {
-        url
-        for url in requests
-        if urlsplit(url).scheme not in ("data", "blob", "about") and urlsplit(url).hostname not in ("localhost", "127.0.0.1")
-    }
+    outside = {url for url in requests if not is_local(url)}
     assert requests and not outside, f"requests left localhost: {sorted(outside)}"
     assert len(page.frames) >= 2  # the page and the map's frame
     for frame in page.frames:
@@ -75,22 +63,12 @@ def nothing_runs(page: Page):
     assert [e for e in errors if "pwned" in e or "alert" in e] == []
 
 
-def map_frame(page: Page):
-    return page.frame_locator(MAP_IFRAME)
-
-
 def shape(page: Page, jurisdiction_id: str) -> Locator:
     return map_frame(page).locator(f'path.shape[data-jurisdiction="{jurisdiction_id}"]')
 
 
 def panel(page: Page, jurisdiction_id: str) -> Locator:
     return page.locator(f'.sm-panel[data-selected="{jurisdiction_id}"]')
-
-
-def open_app(page: Page, server: AppServer, query: str = "") -> None:
-    page.goto(f"{server.url}/{query}")
-    container = map_frame(page).locator(".leaflet-container")
-    expect(container).to_have_attribute("data-restyled", re.compile(r"^[1-9]\d*$"), timeout=FIRST_LOAD)
 
 
 def point_on(target: Locator) -> dict[str, float]:
@@ -149,7 +127,7 @@ def assert_panel_shows_its_story(page: Page, jurisdiction_id: str) -> None:
 
 
 def test_every_hostile_place_is_drawn(page: Page, hostile_server):
-    open_app(page, hostile_server, "?day=2017-12-31")
+    open_app(page, f"{hostile_server.url}/?day=2017-12-31")
     drawn = map_frame(page).locator("path.shape")
     expect(drawn).to_have_count(len(NAMES))
     ids = drawn.evaluate_all("shapes => shapes.map(s => s.getAttribute('data-jurisdiction'))")
@@ -158,7 +136,7 @@ def test_every_hostile_place_is_drawn(page: Page, hostile_server):
 
 @pytest.mark.parametrize("jurisdiction_id", sorted(NAMES))
 def test_hover_and_click_each_hostile_place(page: Page, hostile_server, jurisdiction_id):
-    open_app(page, hostile_server, "?day=2017-12-31")
+    open_app(page, f"{hostile_server.url}/?day=2017-12-31")
     point_at_map(page)
     target = shape(page, jurisdiction_id)
     position = point_on(target)
@@ -173,13 +151,13 @@ def test_hover_and_click_each_hostile_place(page: Page, hostile_server, jurisdic
 
 @pytest.mark.parametrize("jurisdiction_id", sorted(NAMES))
 def test_a_link_to_each_hostile_place(page: Page, hostile_server, jurisdiction_id):
-    open_app(page, hostile_server, f"?selected={jurisdiction_id}&day=2017-12-31")
+    open_app(page, f"{hostile_server.url}/?selected={jurisdiction_id}&day=2017-12-31")
     assert_panel_shows_its_story(page, jurisdiction_id)
     expect(shape(page, jurisdiction_id)).to_have_attribute("stroke-width", "3")
 
 
 def test_markup_in_the_records_is_shown_as_text(page: Page, hostile_server):
-    open_app(page, hostile_server, "?selected=il-chicago&day=2017-12-31")
+    open_app(page, f"{hostile_server.url}/?selected=il-chicago&day=2017-12-31")
     chicago = panel(page, "il-chicago")
     expect(chicago).to_be_visible(timeout=WAIT)
     text = chicago.text_content()
@@ -191,7 +169,7 @@ def test_markup_in_the_records_is_shown_as_text(page: Page, hostile_server):
     expect(chicago.locator("strong", has_text="not bold")).to_have_count(0)
     expect(chicago.get_by_role("link", name="click me")).to_have_count(0)
 
-    open_app(page, hostile_server, "?selected=ca-los-angeles-county&day=2017-12-31")
+    open_app(page, f"{hostile_server.url}/?selected=ca-los-angeles-county&day=2017-12-31")
     county = panel(page, "ca-los-angeles-county")
     expect(county).to_be_visible(timeout=WAIT)
     text = county.text_content()
@@ -201,7 +179,7 @@ def test_markup_in_the_records_is_shown_as_text(page: Page, hostile_server):
 
 
 def test_the_page_lists_the_refused_rows(page: Page, hostile_server):
-    open_app(page, hostile_server)
+    open_app(page, hostile_server.url)
     expander = page.get_by_test_id("stExpander").filter(has_text="problem(s) in the records")
     expect(expander).to_contain_text(f"{len(PROBLEMS)} problem(s) in the records", timeout=WAIT)
     table = expander.get_by_test_id("stDataFrame").locator("table").first
@@ -218,7 +196,7 @@ def test_the_page_lists_the_refused_rows(page: Page, hostile_server):
 
 @pytest.mark.parametrize("day", ["2017-01-25", "2017-04-21", "2017-06-01"])
 def test_the_map_s_caption_shows_names_as_typed(page: Page, hostile_server, day):
-    open_app(page, hostile_server, f"?day={day}")
+    open_app(page, f"{hostile_server.url}/?day={day}")
     caption = map_frame(page).locator(".sm-caption")
     expect(caption).to_have_text(re.compile(r"^\d+ \w{3} 2017 · "), use_inner_text=False)
     text = caption.text_content()

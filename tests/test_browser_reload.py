@@ -8,20 +8,15 @@ import re
 import shutil
 
 import pytest
-from conftest import DATA, ROOT, AppServer
+from conftest import DATA
 from playwright.sync_api import Page, expect
+
+from sanctuarymap.testing import FIRST_LOAD_MS, ROOT, AppServer, map_container, map_frame, open_app
 
 pytestmark = pytest.mark.e2e
 
 WAIT = 20_000  # ms
-FIRST_LOAD = 40_000  # ms
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 ADDED = "Test: added while the app runs."
-
-
-@pytest.fixture
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 1400, "height": 1000}}
 
 
 @pytest.fixture(scope="module")
@@ -34,12 +29,6 @@ def editable(tmp_path_factory):
     server.stop()
 
 
-def open_app(page: Page, server: AppServer, query: str) -> None:
-    page.goto(f"{server.url}/{query}")
-    container = page.frame_locator(MAP_IFRAME).locator(".leaflet-container")
-    expect(container).to_have_attribute("data-restyled", re.compile(r"^[1-9]\d*$"), timeout=FIRST_LOAD)
-
-
 def append(path, line: str) -> None:
     with path.open("a", encoding="utf-8") as f:
         f.write(line + "\n")
@@ -47,21 +36,21 @@ def append(path, line: str) -> None:
 
 def test_an_edit_shows_on_reload_and_an_open_page_keeps_working(page: Page, editable):
     server, folder = editable
-    open_app(page, server, "?day=2017-09-01&selected=il-chicago")
+    open_app(page, f"{server.url}/?day=2017-09-01&selected=il-chicago")
     chicago = page.locator('.sm-panel[data-selected="il-chicago"]')
     expect(chicago.locator("li.sm-event")).to_have_count(3, timeout=WAIT)
     problems = page.get_by_test_id("stExpander").filter(has_text="problem(s)")
     expect(problems).to_have_count(0)
 
     other = page.context.new_page()  # a viewer already connected when the files change
-    open_app(other, server, "?day=2017-09-01")
+    open_app(other, f"{server.url}/?day=2017-09-01")
 
     append(folder / "sanctuarymap-events.csv", f"2017-09-01-new,2017-09-01,statement,il-chicago,{ADDED}")
     append(folder / "sanctuarymap-sources.csv", "2017-09-01-new,Test Outlet,New,2017-09-01,https://example.org/new")
     append(folder / "sanctuarymap-events.csv", "2017-09-02-bad,2017-02-30,statement,il-chicago,Bad day.")
     page.reload()
 
-    expect(chicago.locator("li.sm-event")).to_have_count(4, timeout=FIRST_LOAD)
+    expect(chicago.locator("li.sm-event")).to_have_count(4, timeout=FIRST_LOAD_MS)
     expect(chicago).to_contain_text(ADDED)
     expect(problems).to_contain_text("1 problem(s)", timeout=WAIT)
     expect(problems.get_by_test_id("stDataFrame").locator("table").first).to_contain_text("'2017-02-30'", use_inner_text=False)
@@ -69,10 +58,10 @@ def test_an_edit_shows_on_reload_and_an_open_page_keeps_working(page: Page, edit
 
     # The page left open: its next step runs on the new data, with no reload and no exception. The
     # changes travel at a new address, so the map starts afresh on them, on the day the reader chose.
-    other.frame_locator(MAP_IFRAME).get_by_role("slider", name="Day").focus()
+    map_frame(other).get_by_role("slider", name="Day").focus()
     other.keyboard.press("ArrowRight")
     expect(other).to_have_url(re.compile(r"[?&]day=2017-09-02(&|$)"), timeout=WAIT)
-    box = other.frame_locator(MAP_IFRAME).locator(".leaflet-container")
+    box = map_container(other)
     expect(box).to_have_attribute("data-day", "2017-09-02", timeout=WAIT)
     expect(box).to_have_attribute("data-load", "ready", timeout=WAIT)
     expect(other.get_by_text(ADDED).first).to_be_visible(timeout=WAIT)

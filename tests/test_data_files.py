@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import re
 import subprocess
 import sys
@@ -16,7 +17,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from sanctuarymap import dataset, geodata, records
+from sanctuarymap import dataset, geodata, records, status
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORDS = ROOT / "records"
@@ -74,8 +75,8 @@ def test_event_ids_start_with_their_date_as_written(shipped):
 def test_dates_fall_inside_the_documented_range(shipped):
     readme = (RECORDS / "README.md").read_text(encoding="utf-8")
     first, last = re.search(r"Dates run from (\d{4}-\d{2}-\d{2}) to (\d{4}-\d{2}-\d{2})", readme).groups()
-    assert (date.fromisoformat(first), date.fromisoformat(last)) == (records.FIRST_DAY, records.LAST_DAY)
-    assert shipped.events["date"].between(records.FIRST_DAY, records.LAST_DAY).all()
+    assert (date.fromisoformat(first), date.fromisoformat(last)) == (records.EARLIEST_DATE, records.LATEST_DATE)
+    assert shipped.events["date"].between(records.EARLIEST_DATE, records.LATEST_DATE).all()
 
 
 def test_seed_article_facts_are_recorded(shipped):
@@ -144,8 +145,14 @@ def test_boundaries_are_the_2017_census_set(boundaries):
     assert boundaries.states.crs.to_epsg() == 4326
 
 
-def test_the_geodata_build_reproduces_the_committed_files(tmp_path):
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_geodata.py"), "--out", str(tmp_path)], check=True, capture_output=True)
+def test_the_geodata_build_writes_the_committed_files_byte_for_byte(tmp_path):
+    """The build reads us-atlas with GDAL's TopoJSON driver; the committed files and their SHA256SUMS were
+    written by the hand-written decoder it replaced (issue #15), so equal sums show the two agree to the byte."""
+    # This checkout's package, whichever checkout the virtual environment was installed from.
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "build_geodata.py"), "--out", str(tmp_path)], check=True, capture_output=True, env=env
+    )
     listed = (GEODATA / "SHA256SUMS").read_text().splitlines()
     assert (tmp_path / "geodata" / "SHA256SUMS").read_text().splitlines() == listed
     for line in listed:
@@ -168,13 +175,30 @@ def test_every_records_column_is_in_the_data_dictionary():
             assert f"| `{column}` |" in readme, column
 
 
-def test_the_rule_table_is_mirrored_in_the_readme():
-    readme = (RECORDS / "README.md").read_text(encoding="utf-8")
-    from sanctuarymap import status
+def readme_table(readme: str, header: str) -> list[list[str]]:
+    """The rows of the markdown table under ``header`` (its first line), as lists of cells."""
+    lines = readme[readme.index(header) :].split("\n\n")[0].splitlines()[2:]
+    return [[cell.strip() for cell in line.strip().strip("|").split("|")] for line in lines]
 
-    for kind, rule in status.RULES.items():
-        effect = "—" if rule is None else f"`{rule.dimension}` → `{rule.category}`"
-        assert f"| `{kind}` | {effect} |" in readme, kind
+
+def test_the_readme_lists_every_event_kind_with_its_label_and_rule_in_order():
+    readme = (RECORDS / "README.md").read_text(encoding="utf-8")
+    expected = []
+    for key, kind in status.EVENT_KINDS.items():
+        effect = "—"
+        if kind.rule is not None:
+            effect = f"`{kind.rule.dimension}` → `{kind.rule.category}`"
+            if kind.rule.only_from_baseline:
+                effect += f", only while `{kind.rule.dimension}` is still `{status.DIMENSIONS[kind.rule.dimension].baseline}`"
+        expected.append([f"`{key}`", kind.label, effect])
+    assert readme_table(readme, "| kind | shown as | effect |") == expected
+
+
+def test_the_readme_lists_every_category_with_its_label_and_colour_in_order():
+    readme = (RECORDS / "README.md").read_text(encoding="utf-8")
+    rows = readme_table(readme, "| dimension | category | label on the map | colour | notes |")
+    expected = [[f"`{d.key}`", f"`{c.key}`", c.label, f"`{c.colour}`"] for d in status.DIMENSIONS.values() for c in d.categories]
+    assert [row[:4] for row in rows] == expected
 
 
 def test_the_whole_dataset_loads_and_counts_every_day():

@@ -91,7 +91,7 @@ def test_deleted_city_points_leave_states_and_counties_whole(geodata_dir, shippe
 
 
 @pytest.mark.parametrize("name", [STATES, COUNTIES])
-def test_deleted_shape_file(geodata_dir, shipped, name):
+def test_a_deleted_shape_file_empties_its_layer_and_leaves_the_other_whole(geodata_dir, shipped, name):
     (geodata_dir / name).unlink()
     boundaries, problems = geodata.read(geodata_dir)
     assert only(problems, name).found == "no such file"
@@ -100,15 +100,8 @@ def test_deleted_shape_file(geodata_dir, shipped, name):
     assert boundaries.layer("states" if name == STATES else "counties").empty
 
 
-def test_unreadable_file(geodata_dir, shipped, monkeypatch):
-    real = Path.read_bytes
-
-    def refuse(path):
-        if path.name == STATES:
-            raise PermissionError(13, "Permission denied", str(path))
-        return real(path)
-
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+def test_an_unreadable_file_is_named_and_the_other_layers_load_whole(geodata_dir, shipped, unreadable):
+    unreadable(STATES)
     boundaries, problems = geodata.read(geodata_dir)
     problem = only(problems, STATES)
     assert problem.expected == "a readable file" and "Permission denied" in problem.found

@@ -24,8 +24,9 @@ from pathlib import Path
 
 import psutil
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, AppServer
 from playwright.async_api import Browser, Page, async_playwright, expect
+
+from sanctuarymap.testing import CHROMIUM, CHROMIUM_ARGS, MAP_IFRAME, ROOT, AppServer, tree_rss
 
 pytestmark = pytest.mark.load
 
@@ -36,7 +37,6 @@ STEP_TIMEOUT = 15_000  # ms for the map to restyle after a key press or a click
 LOAD_TIMEOUT = 45_000  # ms for a page's first load while the other nine load too
 WHOLE_TEST_SECONDS = 150
 CLICK_EVERY = 4  # every fourth step clicks a city instead of moving the day
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 RESTYLES = "Number(document.querySelector('.leaflet-container').getAttribute('data-restyled')) || 0"
 
 
@@ -65,19 +65,9 @@ def server_cpu(process: psutil.Process) -> float:
     return times.user + times.system + times.children_user + times.children_system
 
 
-def server_rss(process: psutil.Process) -> int:
-    total = 0
-    for p in [process, *process.children(recursive=True)]:
-        try:
-            total += p.memory_info().rss
-        except psutil.NoSuchProcess:
-            pass
-    return total
-
-
 async def sample_rss(process: psutil.Process, samples: list[int], stop: asyncio.Event) -> None:
     while not stop.is_set():
-        samples.append(server_rss(process))
+        samples.append(tree_rss(process))
         try:
             await asyncio.wait_for(stop.wait(), timeout=1.0)
         except TimeoutError:
@@ -160,7 +150,7 @@ async def run_viewers(server: AppServer) -> Run:
     process = psutil.Process(server.process.pid)
     samples: list[int] = []
     stop = asyncio.Event()
-    baseline = server_rss(process)
+    baseline = tree_rss(process)
     cpu_before = server_cpu(process)
     sampler = asyncio.create_task(sample_rss(process, samples, stop))
     started = time.perf_counter()

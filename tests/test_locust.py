@@ -7,7 +7,8 @@ import importlib.util
 import sys
 
 import pytest
-from conftest import ROOT, AppServer
+
+from sanctuarymap.testing import ROOT, AppServer
 
 pytestmark = pytest.mark.load
 

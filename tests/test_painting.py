@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sanctuarymap import dataset, maps, payload, status
+from sanctuarymap import dataset, payload, status
 
 ROOT = Path(__file__).resolve().parent.parent
 JS_TESTS = ROOT / "tests" / "js"
@@ -85,5 +85,5 @@ def test_the_page_paints_random_records_as_status_as_of_does(seed):
     changes = status.timeline(pairs)
     events = pairs.groupby(["event_id", "date", "kind"], as_index=False).agg(jurisdiction_ids=("jurisdiction_id", tuple))
     drawn = pd.DataFrame([(j, j, "counties", f"{i:05d}") for i, j in enumerate(ids)], columns=["jurisdiction_id", "name", "layer", "geoid"])
-    body = payload.encode(payload.build(changes, events, drawn, {j: j for j in ids}, FIRST, LAST, maps.PALETTES))
+    body = payload.encode(payload.build(changes, events, drawn, {j: j for j in ids}, FIRST, LAST))
     assert_page_agrees_with_as_of(changes, body, ids)

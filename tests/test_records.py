@@ -25,7 +25,7 @@ def only_problem(folder: Path) -> records.Problem:
     return problems[0]
 
 
-def test_tiny_records_load(records_dir):
+def test_the_tiny_records_load_every_row_with_ids_lists_and_undated_sources(records_dir):
     loaded = records.load(records_dir)
     assert list(loaded.jurisdictions["jurisdiction_id"]) == ["us", "il", "il-cook-county", "il-chicago"]
     assert len(loaded.events) == 5
@@ -132,7 +132,7 @@ def test_bad_encoding_names_the_line(records_dir):
     assert encoding.row == 7 and "UTF-8" in encoding.expected and "0xe9" in encoding.found
 
 
-def test_missing_file(records_dir):
+def test_a_missing_sources_file_is_a_problem_naming_it(records_dir):
     (records_dir / SOURCES).unlink()
     _, problems = records.read(records_dir)
     assert any(p.file == SOURCES and p.found == "no such file" for p in problems)
@@ -163,12 +163,12 @@ def test_all_problems_are_reported_at_once(records_dir):
         ("", False),
     ],
 )
-def test_is_web_url(text, expected):
+def test_only_absolute_http_urls_count_as_web_urls(text, expected):
     assert records.is_web_url(text) is expected
 
 
 @pytest.mark.parametrize("text", ['=HYPERLINK("http://x")', "+cmd", "-2+3", "@SUM(A1)"])
-def test_formulas_are_neutralised(text):
+def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_quoted(text):
     assert records.neutralise_formula(text) == "'" + text
 
 

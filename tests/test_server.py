@@ -10,7 +10,8 @@ import subprocess
 import tomllib
 
 import psutil
-from conftest import ROOT, AppServer, free_port
+
+from sanctuarymap.testing import ROOT, AppServer, free_port
 
 CONFIG = ROOT / ".streamlit" / "config.toml"
 # What Streamlit logs when it looks up the external IP: the URL it found, or its failure to.

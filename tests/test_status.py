@@ -41,7 +41,7 @@ def changes(records_dir):
         (date(2017, 12, 31), "il", "pressure", "none"),
     ],
 )
-def test_as_of(changes, day, jurisdiction, dimension, expected):
+def test_status_as_of_an_edge_day(changes, day, jurisdiction, dimension, expected):
     assert status.as_of(changes, IDS, day).at[jurisdiction, dimension] == expected
 
 
@@ -59,10 +59,31 @@ def test_report_after_a_letter_does_not_lower_the_pressure():
     assert status.as_of(status.timeline(pairs), ["x"], date(2017, 6, 1)).at["x", "pressure"] == "warned"
 
 
-def test_every_event_kind_has_a_rule_and_every_rule_a_real_category():
-    for kind, rule in status.RULES.items():
+def test_every_rule_moves_a_known_dimension_to_one_of_its_categories():
+    for kind, (_, rule) in status.EVENT_KINDS.items():
         if rule is not None:
+            assert rule.dimension in status.DIMENSIONS, kind
             assert rule.category in {c.key for c in status.DIMENSIONS[rule.dimension].categories}, kind
+
+
+def test_every_category_but_the_baseline_is_reached_by_some_event_kind():
+    reached = {(rule.dimension, rule.category) for _, rule in status.EVENT_KINDS.values() if rule is not None}
+    for key, dimension in status.DIMENSIONS.items():
+        for category in dimension.categories[1:]:
+            assert (key, category.key) in reached, f"no event kind moves {key} to {category.key}"
+
+
+def test_every_category_of_a_dimension_has_its_own_colour_and_label():
+    for dimension in status.DIMENSIONS.values():
+        colours = [c.colour for c in dimension.categories]
+        labels = [c.label for c in dimension.categories]
+        assert len(set(colours)) == len(colours), dimension.key
+        assert len(set(labels)) == len(labels), dimension.key
+
+
+def test_every_event_kind_has_its_own_label():
+    labels = [kind.label for kind in status.EVENT_KINDS.values()]
+    assert all(labels) and len(set(labels)) == len(labels)
 
 
 def test_daily_counts_match_as_of(changes):
@@ -115,7 +136,7 @@ def test_an_event_counts_from_its_own_day_on(events, new):
     added = pd.concat([pairs, event_pairs([new]).assign(event_id="zzz")], ignore_index=True)
     before = status.as_of(status.timeline(pairs), JURISDICTIONS, day - timedelta(days=1))
     assert before.equals(status.as_of(status.timeline(added), JURISDICTIONS, day - timedelta(days=1)))
-    rule = status.RULES[kind]
+    rule = status.EVENT_KINDS[kind].rule
     on_the_day = status.as_of(status.timeline(added), JURISDICTIONS, day)
     if rule is not None and not rule.only_from_baseline:
         for j in ids:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import ROOT
+from sanctuarymap.testing import ROOT
 
 BROWSER_TESTS = sorted((ROOT / "tests").glob("test_browser*.py")) + [ROOT / "tests" / "test_load.py"]
 

@@ -102,6 +102,16 @@
     return out;
   }
 
+  // Two days compared: per place, whether its category differs between ``day`` and ``otherDay``, and its
+  // category on the later of the two (the one a changed place is coloured by).
+  function compareOn(dimension, day, otherDay) {
+    var here = categoriesOn(dimension, day), there = categoriesOn(dimension, otherDay);
+    var later = otherDay > day ? there : here;
+    var changed = new Array(here.length);
+    for (var i = 0; i < here.length; i++) changed[i] = here[i] !== there[i];
+    return {categories: later, changed: changed};
+  }
+
   function dimensionOf(payload, key) {
     for (var i = 0; i < payload.dimensions.length; i++) {
       if (payload.dimensions[i].key === key) return payload.dimensions[i];
@@ -269,7 +279,14 @@
         L.DomEvent.disableClickPropagation(box);
         L.DomEvent.disableScrollPropagation(box);
         this.box = box;
+        this.note = null;
         return box;
+      },
+      // A line under the items: what the colours mean while two days are compared, or nothing.
+      showNote: function (text) {
+        if (!this.note || !this.note.parentNode) this.note = element("div", "sm-legend-note", this.box);
+        this.note.textContent = text;
+        this.note.hidden = !text;
       },
       show: function (dimension) {
         var box = this.box;
@@ -342,7 +359,11 @@
       onEachFeature: track("cities")}).addTo(map);
     entries.forEach(function (entry) {
       var path = entry.layer.getElement && entry.layer.getElement();
-      if (path) path.setAttribute("data-jurisdiction", entry.id);
+      if (!path) return;
+      path.setAttribute("data-jurisdiction", entry.id);
+      // Leaflet makes every shape with a tooltip a Tab stop: hundreds of them between the page's top and
+      // everything after the map. Keyboard users reach a place through Find a place or the day's table.
+      path.setAttribute("tabindex", "-1");
     });
     state.entries = entries;
     state.byPlace = byPlace;
@@ -363,10 +384,15 @@
 
   // --- Painting a day.
 
-  function restyle(entry, colour, selected) {
+  var FADED = 0.12; // fill opacity of a place that did not change while two days are compared
+
+  function restyle(entry, colour, selected, faded) {
+    if (entry.fill == null) entry.fill = entry.layer.options.fillOpacity;
     entry.layer.setStyle({fillColor: colour,
       color: selected ? "#000" : (entry.city ? "#222" : "#555"),
-      weight: selected ? 3 : (entry.city ? 1.2 : 0.6)});
+      weight: selected ? 3 : (entry.city ? 1.2 : 0.6),
+      fillOpacity: faded && !selected ? FADED : entry.fill,
+      opacity: faded && !selected ? 0.35 : 1});
     if (selected) entry.layer.bringToFront();
   }
 
@@ -403,12 +429,15 @@
     var data = state.data, view = state.view;
     if (!data || !view || !state.entries) return;
     var dimension = dimensionOf(data, view.colour);
-    var categories = categoriesOn(dimension, day);
+    var otherDay = view.compare == null ? null : clamp(dayIndex(view.compare, data.first_day), 0, state.lastIndex);
+    var compared = otherDay === null ? null : compareOn(dimension, day, otherDay);
+    var categories = compared ? compared.categories : categoriesOn(dimension, day);
     var previous = state.painted && state.painted.dimension === dimension ? state.painted.categories : null;
     var now = performance.now();
     var marked = 0;
     var fast = marking && (speed().daysPerSecond || 0) >= 15;
-    var same = previous && state.painted.selected === view.selected;
+    // While two days are compared, a place's look also depends on the other day: every one is looked at.
+    var same = previous && state.painted.selected === view.selected && !compared && state.painted.compare === null;
     // A day changes few places: when only the day moved, touch only the places whose category did,
     // which keeps a replay of thousands of shapes smooth; otherwise (colouring, selection) every one.
     for (var place = 0; place < categories.length; place++) {
@@ -419,13 +448,18 @@
       for (var i = 0; i < entries.length; i++) {
         var entry = entries[i];
         var selected = entry.id === view.selected;
-        var look = dimension.key + "|" + category + "|" + selected;
+        var changed = compared ? compared.changed[place] : null;
+        var look = dimension.key + "|" + category + "|" + selected + "|" + changed;
         if (entry.look !== look) {
           entry.look = look;
-          entry.label = dimension.label + ": " + dimension.labels[category];
-          restyle(entry, dimension.colours[category], selected);
+          entry.label = dimension.label + ": " + dimension.labels[category] + (changed === false ? " (no change)" : "");
+          restyle(entry, dimension.colours[category], selected, changed === false);
           var path = entry.layer.getElement && entry.layer.getElement();
-          if (path) path.setAttribute("data-category", dimension.labels[category]);
+          if (path) {
+            path.setAttribute("data-category", dimension.labels[category]);
+            if (changed === null) path.removeAttribute("data-changed");
+            else path.setAttribute("data-changed", String(changed));
+          }
         }
         if (marking && previous && previous[place] !== category) {
           pulse(entry, now, fast);
@@ -436,13 +470,17 @@
     endPulses(now);
     // The outline fades by itself (CSS); its class goes once it has, even if the replay stopped meanwhile.
     if (marked) setTimeout(function () { endPulses(performance.now()); }, (fast ? MARK_MS : PULSE_MS) + 20);
-    state.painted = {dimension: dimension, categories: categories, day: day, selected: view.selected};
+    state.painted = {dimension: dimension, categories: categories, day: day, selected: view.selected, compare: otherDay};
     state.day = day;
     var box = state.map.getContainer();
     box.setAttribute("data-day", isoDay(day, data.first_day));
     box.setAttribute("data-restyled", (Number(box.getAttribute("data-restyled")) || 0) + 1);
     if (marking) box.setAttribute("data-marked", String(marked));
     state.legend.show(dimension);
+    state.legend.showNote(otherDay === null ? "" : "Compared with " + longLabel(otherDay, data.first_day) +
+      ": only the places whose category differs are coloured, by the later day; the rest are faded.");
+    if (otherDay === null) box.removeAttribute("data-compare");
+    else box.setAttribute("data-compare", isoDay(otherDay, data.first_day));
     var parts = state.timeline.parts;
     parts.slider.value = String(day);
     parts.slider.setAttribute("aria-valuetext", longLabel(day, data.first_day));
@@ -629,7 +667,7 @@
     var box = map.getContainer();
     state = {map: map, config: config, data: null, view: null, entries: null, byPlace: null, day: 0, playing: false,
       pulsing: new Map(), reports: 0, serverDay: null, pendingDay: null, appliedDaySet: null, settleTimer: null,
-      pageId: Math.random().toString(36).slice(2, 10)};
+      appliedFitSet: null, pageId: Math.random().toString(36).slice(2, 10)};
     var classes = controlClasses();
     state.timeline = new classes.Timeline().addTo(map);
     state.legend = new classes.Legend().addTo(map);
@@ -645,7 +683,13 @@
     if (!state) return;
     var dayChanged = view.daySet !== state.appliedDaySet;
     state.appliedDaySet = view.daySet;
-    state.view = {colour: view.colour, selected: view.selected};
+    state.view = {colour: view.colour, selected: view.selected, compare: view.compare || null};
+    // A region to fit (a key moment), once per time the server sets one.
+    if (view.fit && view.fitSet !== state.appliedFitSet) {
+      state.appliedFitSet = view.fitSet;
+      state.map.fitBounds(view.fit, {animate: false});
+      state.map.getContainer().setAttribute("data-fit", String(view.fitSet));
+    }
     if (!state.data || !state.entries) {
       if (dayChanged || state.pendingDay == null) state.pendingDay = view.day;
       return;
@@ -686,6 +730,7 @@
     categoryOn: categoryOn,
     categoriesOn: categoriesOn,
     dimensionOf: dimensionOf,
+    compareOn: compareOn,
     eventDays: eventDays,
     neighbourEventDay: neighbourEventDay,
     captionText: captionText,

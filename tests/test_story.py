@@ -1,0 +1,94 @@
+"""story: the panel and the day's events as escaped HTML, and the federal lists of the About page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from sanctuarymap import records, status, story
+
+
+def test_timeline_escapes_text_and_links_only_web_urls():
+    events = pd.DataFrame(
+        [
+            {
+                "event_id": "e1",
+                "date": date(2017, 5, 1),
+                "date_precision": "day",
+                "kind": "statement",
+                "jurisdiction_ids": ("x",),
+                "summary": "<script>alert(1)</script> & <b>bold</b>",
+            }
+        ]
+    )
+    sources = pd.DataFrame(
+        [
+            {
+                "event_id": "e1",
+                "outlet": "<img src=x onerror=alert(1)>",
+                "title": "T",
+                "published": date(2017, 5, 1),
+                "url": "https://example.org/a?b=1&c=2",
+            },
+            {"event_id": "e1", "outlet": "O", "title": "Bad", "published": None, "url": "javascript:alert(1)"},
+        ]
+    )
+    out = story.timeline_html(events, {"e1": sources}, date(2017, 4, 1), {"x": "X"})
+    assert "<script>" not in out and "<img" not in out and "<b>" not in out
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in out
+    assert out.count("<a ") == 1
+    assert 'href="https://example.org/a?b=1&amp;c=2"' in out
+    assert 'href="javascript' not in out
+    assert "still to come" in out and "sm-upcoming" in out
+
+
+def test_panel_shows_status_on_the_day_for_each_dimension(records_dir):
+    loaded = records.load(records_dir)
+    changes = status.timeline(loaded.event_jurisdictions)
+    ids = ["il", "il-cook-county", "il-chicago"]
+    current = status.as_of(changes, ids, date(2017, 5, 1))
+    by_event = {event_id: group for event_id, group in loaded.sources.groupby("event_id")}
+    out = story.panel_html(loaded, by_event, current, "il-chicago", date(2017, 5, 1), {"il-chicago": "Chicago, IL"})
+    assert "Chicago, IL" in out
+    assert "Warned by DOJ letter" in out and "No lawsuit" in out and "No known policy" in out
+    assert out.count('class="sm-event"') == 2 and out.count("sm-upcoming") == 1
+
+
+def test_recent_events_include_the_day_and_national_events(records_dir):
+    loaded = records.load(records_dir)
+    recent = story.recent_events(loaded, date(2017, 4, 21), count=2)
+    assert list(recent["event_id"]) == ["2017-04-21-letter", "2017-01-25-order"]
+
+
+def test_a_crowded_day_lists_a_few_events_and_counts_the_rest(records_dir):
+    loaded = records.load(records_dir)
+    crowded = pd.concat([loaded.events] + [loaded.events.iloc[[-1]].assign(event_id=f"2017-08-07-x{i}") for i in range(12)])
+    crowded = records.Records(jurisdictions=loaded.jurisdictions, events=crowded.reset_index(drop=True), sources=loaded.sources)
+    recent = story.recent_events(crowded, date(2017, 8, 7))
+    assert len(recent) == 10 and (recent["date"] == date(2017, 8, 7)).all()
+    text = story.recent_html(recent, {}, date(2017, 8, 7), {}, story.count_on(crowded, date(2017, 8, 7)))
+    assert text.endswith('<p class="sm-more">… and 3 more events on 7 August 2017.</p>')
+
+
+@pytest.mark.parametrize(
+    ("written", "label"),
+    [("2017-08-22", "22 August 2017"), ("2017-01", "January 2017, day not known"), ("2003", "2003, day not known")],
+)
+def test_an_event_shows_only_as_much_of_its_date_as_is_known(written, label):
+    row = records.EventRow.model_validate(
+        {"event_id": f"{written}-x", "date": written, "kind": "statement", "jurisdiction_ids": "x", "summary": "Test."}
+    )
+    events = pd.DataFrame([row.model_dump()])
+    html_text = story.timeline_html(events, {}, date(2017, 12, 31), {})
+    assert f'<div class="sm-when">{label} · Statement</div>' in html_text
+
+
+def test_federal_lists_count_the_places_each_names_and_those_only_it_brought(records_dir):
+    recs = records.load(records_dir)
+    lists = story.federal_lists(recs).set_index("event_id")
+    # the tiny records: a 2016 report naming the city and the county, and a 2017 letter to both
+    assert list(lists.index) == ["2016-05-31-report", "2017-04-21-letter"]
+    assert lists.loc["2016-05-31-report", "named"] == 2
+    assert lists.loc["2016-05-31-report", "only_here"] == 0  # both have other events

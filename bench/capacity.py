@@ -223,10 +223,8 @@ def report(steps: list[Step], idle_rss: int, seconds: int) -> str:
             "rerun with the next day on the **day widget** and waits for that run's `script_finished`. A rerun time runs "
             "from the request to that message. Like a browser, it sends back the query string and the hashes of the "
             "large messages it already holds.",
-            '- The day widget is looked up by its key in the first run\'s deltas: today the slider `st.slider(key="day")`. '
-            "When the day comes back through the map component's value instead (issue #12), run with "
-            "`SANCTUARYMAP_DAY_WIDGET=component:streamlit_folium.st_folium` and make `component_value` in "
-            "`bench/locustfile.py` send what the in-map control sends.",
+            "- The day reaches the app as the map page reports it when the day settles: through the map component's "
+            "value (`view.page_report`), looked up in the first run's deltas (`SANCTUARYMAP_DAY_WIDGET`).",
             f"- Each step ramps its viewers up unmeasured, then measures for {seconds} s. A step holds if no rerun failed, "
             "p95 ≤ 1 s, and the viewers together got at least 90% of the reruns they asked for. Steps double from "
             f"{START_USERS} viewers until one fails, then halve the gap; a step that fails is run once more (the "

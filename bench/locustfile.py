@@ -14,19 +14,19 @@ Which widget carries the day is looked up, not assumed: the viewer reads the ele
 run's deltas and takes the one that ``DAY_WIDGET`` names (environment variable
 ``SANCTUARYMAP_DAY_WIDGET``):
 
-- a widget key, such as ``day`` (the default: today's ``st.slider(..., key="day")``): the widget
-  whose id ends in ``-day``;
-- ``component:<name>``, such as ``component:streamlit_folium.st_folium``: the custom component of
-  that name, for when the day is reported back through the map component's value (issue #12).
+- ``component:<name>``, the default ``component:streamlit_folium.st_folium``: the map component,
+  through whose value the page reports the day it settles on (``view.page_report``);
+- a widget key, such as ``day``: the widget whose id ends in ``-day`` (a date slider or date input).
 
 The new value is written in the form that kind of element takes: a date slider's microseconds since
-1970 (UTC), or a component's JSON value built by ``component_value`` (edit it to match what the
-in-map control sends). Like a browser, a viewer sends back the query string the last run set and
+1970 (UTC), or the map component's report built by ``component_value``. Like a browser, a viewer
+sends back the query string the last run set and
 the hashes of the large messages it has already received, so the server sends references instead.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -40,7 +40,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-DAY_WIDGET = os.environ.get("SANCTUARYMAP_DAY_WIDGET", "day")
+DAY_WIDGET = os.environ.get("SANCTUARYMAP_DAY_WIDGET", "component:streamlit_folium.st_folium")
 # If set, every rerun time (ms) since the last viewer arrived, and when that was, are written here as
 # JSON when the run stops: bench/capacity.py takes exact percentiles from it (Locust's own are
 # rounded above 100 ms) and the server's CPU over the same span.
@@ -70,9 +70,15 @@ def _write_times(**_kwargs) -> None:
             json.dump({"measured_from": _measured["from"], "measured_to": _measured["to"], "rerun_ms": _rerun_times}, f)
 
 
+# Reports are applied once per (page, count), as view.page_report reads them: each gets its own count.
+_REPORTS = itertools.count(1)
+PAGE_ID = f"locust-{os.getpid()}"
+
+
 def component_value(day: date) -> str:
-    """A component's JSON value for ``day``; what the in-map day control (issue #12) will report."""
-    return json.dumps({"day": day.isoformat()})
+    """The map component's value when the page's day settles on ``day`` (see ``view.page_report``)."""
+    report = {"page": PAGE_ID, "seq": next(_REPORTS), "day": day.isoformat(), "click": None}
+    return json.dumps({"last_object_clicked_popup": json.dumps(report)})
 
 
 def find_widget(elements: list, name: str):

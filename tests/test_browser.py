@@ -292,7 +292,12 @@ def test_the_url_and_the_story_follow_once_the_day_settles(page: Page, app_serve
     expect(page).to_have_url(url_with(day="2017-08-19"), timeout=WAIT)
     reports = int(box.get_attribute("data-reports") or 0)
 
-    press(page, "ArrowRight", "ArrowRight", "ArrowRight")  # three days in quick succession
+    # Three days in one task: no timer, the settle delay included, can run between them, however busy
+    # the machine is, so the page must report only the day it ends on.
+    day_slider(page).evaluate(
+        "slider => { for (let i = 0; i < 3; i++) slider.dispatchEvent("
+        "new KeyboardEvent('keydown', {key: 'ArrowRight', bubbles: true, cancelable: true})); }"
+    )
 
     expect(box).to_have_attribute("data-reported", "2017-08-22", timeout=WAIT)
     expect(page).to_have_url(url_with(day="2017-08-22", colour="lawsuit"), timeout=WAIT)
@@ -329,11 +334,11 @@ def test_play_at_each_speed(page: Page, app_server, speed, days_per_second):
     wait_for_day_after(page, date(2017, 2, 1) + timedelta(days=max(2, days_per_second)))
     paused_on = pause(page)
 
-    days = [(t, d) for t, d in recorded_days(page) if d > date(2017, 2, 1)]
-    (t0, d0), (t1, d1) = days[0], days[-1]
-    assert d1 == paused_on
-    rate = (d1 - d0).days / ((t1 - t0) / 1000) if t1 > t0 else float("inf")
-    assert 0.6 * days_per_second <= rate <= 1.5 * days_per_second, f"{rate:.1f} days/s at {speed} days/s"
+    days = [d for _, d in recorded_days(page) if d > date(2017, 2, 1)]
+    assert days == sorted(days) and days[-1] == paused_on
+    # The clock ran at the chosen speed; how a speed becomes days is playDay's, tested in Node
+    # (tests/js), since a rate timed here would measure how busy the machine is.
+    expect(map_container(page)).to_have_attribute("data-speed", str(days_per_second))
     # No server round trip while playing: the page sent nothing until Pause (whose report comes after).
     assert page.evaluate("window.__sentWhilePlaying") == 0
     expect(page).to_have_url(url_with(day=iso(paused_on)), timeout=WAIT)

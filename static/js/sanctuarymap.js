@@ -550,6 +550,8 @@
     var button = state.timeline.parts.play;
     button.setAttribute("aria-pressed", "true");
     state.map.getContainer().setAttribute("data-playing", "true");
+    // The speed the clock runs at (playDay turns it into days); "events" for events only.
+    state.map.getContainer().setAttribute("data-speed", s.daysPerSecond ? String(s.daysPerSecond) : "events");
     restartClock();
     state.frame = requestAnimationFrame(tick);
   }

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from sanctuarymap import dataset
 from sanctuarymap.testing import CHROMIUM, CHROMIUM_ARGS, ROOT, VIEWPORT, AppServer
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -84,3 +85,10 @@ def app_server(tmp_path_factory):
     server = AppServer(ROOT, tmp_path_factory.mktemp("app") / "streamlit.log")
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def shipped():
+    """The shipped records and boundaries, loaded as the app loads them (test modules that read only one of
+    them define their own ``shipped``)."""
+    return dataset.load(ROOT / "records", ROOT / "geodata")

@@ -17,18 +17,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Locator, Page, Route, expect
 
-from sanctuarymap import dataset, status
-from sanctuarymap.testing import FIRST_LOAD_MS, MAP_IFRAME, ROOT, is_local, map_container, map_frame, open_app
+from sanctuarymap import status
+from sanctuarymap.testing import FIRST_LOAD_MS, MAP_IFRAME, is_local, map_container, map_frame, open_app
 
 pytestmark = pytest.mark.e2e
 
 WAIT = 20_000  # ms; generous, since a rerun of the app can take a second or two on a busy machine
-
-
-@pytest.fixture(scope="module")
-def shipped():
-    """The shipped records, loaded as the app loads them: what each place's colour must be on each day."""
-    return dataset.load(ROOT / "records", ROOT / "geodata")
 
 
 @pytest.fixture(autouse=True)

@@ -19,11 +19,6 @@ FIRST, LAST = date(2017, 1, 1), date(2017, 12, 31)
 NODE = shutil.which("node")
 
 
-@pytest.fixture(scope="module")
-def shipped():
-    return dataset.load(ROOT / "records", ROOT / "geodata")
-
-
 SHIPPED = dataset.load(ROOT / "records", ROOT / "geodata")
 days = st.integers(0, (LAST - FIRST).days).map(lambda n: FIRST + timedelta(days=n))
 

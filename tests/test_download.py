@@ -12,17 +12,11 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import pytest
 
-from sanctuarymap import dataset, download, status
+from sanctuarymap import download, status
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = date(2017, 9, 15)
-
-
-@pytest.fixture(scope="module")
-def shipped():
-    return dataset.load(ROOT / "records", ROOT / "geodata")
 
 
 def test_file_names_carry_the_day():

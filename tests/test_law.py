@@ -7,14 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from sanctuarymap import dataset, law, status
+from sanctuarymap import law, status
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def shipped():
-    return dataset.load(ROOT / "records", ROOT / "geodata")
 
 
 @pytest.fixture(scope="module")

@@ -6,14 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from sanctuarymap import dataset, moments, status
+from sanctuarymap import moments, status
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def shipped():
-    return dataset.load(ROOT / "records", ROOT / "geodata")
 
 
 @pytest.fixture(scope="module")

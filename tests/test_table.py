@@ -18,11 +18,6 @@ def tiny():
     return dataset.load(ROOT / "tests" / "data" / "records", ROOT / "geodata")
 
 
-@pytest.fixture(scope="module")
-def shipped():
-    return dataset.load(ROOT / "records", ROOT / "geodata")
-
-
 def test_one_row_per_place_with_its_statuses_as_of_the_day(shipped):
     day = date(2017, 9, 15)
     rows = table.of_day(shipped.records, shipped.changes, shipped.names, day)

@@ -21,7 +21,8 @@ load_dataset = st.cache_resource(show_spinner="Loading records and boundaries…
 st.set_page_config(page_title="Sanctuary Map 2017", page_icon="🗺️", layout="wide")
 st.markdown(story.STYLE, unsafe_allow_html=True)
 
-data = load_dataset(str(RECORDS), str(GEODATA), freeze=True, version=dataset.files_version(RECORDS, GEODATA))
+version = dataset.files_version(RECORDS, GEODATA)
+data = load_dataset(str(RECORDS), str(GEODATA), freeze=True, version=version)
 # Every status change, published once per content as a static file the map page fetches and caches.
 changes_url = f"{maps.GENERATED_URL}/{payload.publish(data.changes_body, maps.GENERATED)}"
 names = data.names
@@ -39,7 +40,6 @@ tools.settle(
     len(key_moments),
 )
 day, colour, selected = st.session_state.day, st.session_state.colour, st.session_state.selected
-compared_with = st.session_state.compare
 
 st.title("Sanctuary Map 2017")
 st.caption(
@@ -54,98 +54,6 @@ if data.problems:
 
 # The map comes first: on a phone the columns stack, and the controls follow it.
 map_column, panel_column = st.columns([3, 2], gap="medium")
-with map_column:
-    fly = data.views.loc[st.session_state.pop("fly_to")] if st.session_state.get("fly_to") in data.views.index else None
-    st_folium(
-        maps.base_map(changes_url),
-        key="map",
-        feature_group_to_add=maps.view_layer(
-            maps.view(day, st.session_state.day_set, colour, selected) | tools.map_extras(st.session_state)
-        ),
-        returned_objects=["last_object_clicked_popup"],  # the page's reports: a settled day, a click
-        center=None if fly is None else (fly.latitude, fly.longitude),
-        zoom=None if fly is None else int(fly.zoom),
-        height=560,
-        use_container_width=True,
-    )
-    # The readers' tools, under the map: the day as a table, the year's key moments, a second day to compare.
-    switches = st.columns([1, 1, 1.3], vertical_alignment="bottom")
-    switches[0].toggle("The day as a table", key="table")
-    switches[1].toggle(
-        "Key moments", key="story", disabled=not key_moments, on_change=lambda: tools.start_story(st.session_state, key_moments)
-    )
-    switches[2].date_input(
-        "Compared with", value=None, min_value=data.first_day, max_value=data.last_day, key="compare", format="YYYY-MM-DD"
-    )
-    if st.session_state.story and key_moments:
-        index = st.session_state.moment
-        moment = key_moments[index]
-        st.markdown(moments.card_html(moment, index, len(key_moments), data.sources_by_event), unsafe_allow_html=True)
-        steps = st.columns(2)
-        steps[0].button(
-            "‹ Previous moment",
-            disabled=index == 0,
-            on_click=lambda: tools.go_to_moment(st.session_state, key_moments, st.session_state.moment - 1),
-            width="stretch",
-        )
-        steps[1].button(
-            "Next moment ›",
-            disabled=index == len(key_moments) - 1,
-            on_click=lambda: tools.go_to_moment(st.session_state, key_moments, st.session_state.moment + 1),
-            width="stretch",
-        )
-    if compared_with:
-        early, late = compare.ordered(day, compared_with)
-        st.markdown(
-            f"#### What changed from {story.day_label(early)} to {story.day_label(late)}, by {status.DIMENSIONS[colour].label.lower()}"
-        )
-        st.table(compare.counts(data.changes, data.mapped_ids, colour, day, compared_with).set_index("Category"))
-        moved = compare.changed(data.changes, data.mapped_ids, colour, day, compared_with)
-        st.markdown(compare.list_html(moved, colour, names, data.records.events, data.sources_by_event), unsafe_allow_html=True)
-    if st.session_state.table:
-        tools.fit_categories(st.session_state, colour)
-        whole = table.of_day(data.records, data.changes, names, day)
-        filters = st.columns([1.4, 1, 1, 1.4])
-        filters[0].text_input("Search the table", key="table_find", placeholder="A name, a state, a status")
-        filters[1].multiselect("State", table.states_of(whole), key="table_states", placeholder="Every state")
-        filters[2].multiselect("Kind", tools.KINDS, key="table_kinds", format_func=table.KIND_NAMES.get, placeholder="Every kind")
-        filters[3].multiselect(
-            status.DIMENSIONS[colour].label,
-            [c.key for c in status.DIMENSIONS[colour].categories],
-            key="table_categories",
-            format_func=status.DIMENSIONS[colour].label_of,
-            placeholder="Every category",
-        )
-        chosen_filters = (
-            st.session_state.table_find,
-            st.session_state.table_states,
-            st.session_state.table_kinds,
-            st.session_state.table_categories,
-        )
-        shown = table.narrow(
-            whole,
-            states=chosen_filters[1],
-            kinds=chosen_filters[2],
-            dimension_key=colour,
-            categories=chosen_filters[3],
-            search=chosen_filters[0],
-        )
-        st.caption(
-            f"{len(shown)} of {len(whole)} places on {story.day_label(day)}. Select a row to open the place "
-            "(keyboard: arrows to a row, Shift+Space); sort by a column's header."
-        )
-        table_key = table.widget_key(selected, day, colour, *chosen_filters)
-        st.dataframe(
-            shown,
-            key=table_key,
-            hide_index=True,
-            column_order=table.COLUMNS[1:],
-            on_select=lambda: tools.select_from_table(st.session_state, shown, table_key),
-            selection_mode="single-row",
-            selection_default={"selection": {"rows": table.position_of(shown, selected)}},
-            alt=f"Every place on record and where it stood on {story.day_label(day)}",
-            width="stretch",
-        )
 with panel_column:
     controls = st.columns(2)
     controls[0].radio("Colour by", list(status.DIMENSIONS), key="colour", format_func=lambda key: status.DIMENSIONS[key].label)
@@ -157,54 +65,169 @@ with panel_column:
         placeholder="Type a name",
         on_change=lambda: st.session_state.update(fly_to=st.session_state.selected),
     )
-    if selected:
-        current = data.status_of(selected, day)
-        beneath = law.beneath(state_laws, data.records.jurisdictions, data.changes, selected, day)
-        st.markdown(story.panel_html(data.records, data.sources_by_event, current, selected, day, names, beneath), unsafe_allow_html=True)
-        st.download_button(
-            "Download these events (CSV)",
-            file_name=f"{selected}-events.csv",
-            mime="text/csv",
-            data=lambda: view.events_csv(story.events_of(data.records, selected), data.records.sources),
-            on_click="ignore",
+# What this whole run drew the page with. The day's view below reruns alone when the map page settles
+# on a day; anything else that changes (a click, a key moment, a records edit) reruns the whole page.
+drawn_with = (colour, selected, st.session_state.day_set, version)
+# The day the map's arguments carry changes only in a whole run: a settled day's rerun then hands the
+# map the same arguments as before, and its frame has nothing to redo.
+st.session_state.map_day = day
+
+
+# Everything that follows the day. A rerun of this alone leaves the controls above as they are: a
+# "Find a place" list of thousands of names costs the browser more to redraw than all the rest.
+@st.fragment
+def the_day() -> None:
+    settled = view.settle_day(st.session_state, data.first_day, data.last_day)
+    day, colour, selected = st.session_state.day, st.session_state.colour, st.session_state.selected
+    if not settled or (colour, selected, st.session_state.day_set, dataset.files_version(RECORDS, GEODATA)) != drawn_with:
+        st.rerun(scope="app")
+    compared_with = st.session_state.compare
+    with map_column:
+        fly = data.views.loc[st.session_state.pop("fly_to")] if st.session_state.get("fly_to") in data.views.index else None
+        st_folium(
+            maps.base_map(changes_url),
+            key="map",
+            feature_group_to_add=maps.view_layer(
+                maps.view(st.session_state.map_day, st.session_state.day_set, colour, selected) | tools.map_extras(st.session_state)
+            ),
+            returned_objects=["last_object_clicked_popup"],  # the page's reports: a settled day, a click
+            center=None if fly is None else (fly.latitude, fly.longitude),
+            zoom=None if fly is None else int(fly.zoom),
+            height=560,
+            use_container_width=True,
         )
-    else:
-        st.info("Click a city, county or state on the map, or use **Find a place**, to read its story.")
-    st.markdown(f"#### On {story.day_label(day)}")
-    recent = story.recent_events(data.records, day)
-    st.markdown(story.recent_html(recent, data.sources_by_event, day, names, story.count_on(data.records, day)), unsafe_allow_html=True)
+        # The readers' tools, under the map: the day as a table, the year's key moments, a second day to compare.
+        switches = st.columns([1, 1, 1.3], vertical_alignment="bottom")
+        switches[0].toggle("The day as a table", key="table")
+        switches[1].toggle(
+            "Key moments", key="story", disabled=not key_moments, on_change=lambda: tools.start_story(st.session_state, key_moments)
+        )
+        switches[2].date_input(
+            "Compared with", value=None, min_value=data.first_day, max_value=data.last_day, key="compare", format="YYYY-MM-DD"
+        )
+        if st.session_state.story and key_moments:
+            index = st.session_state.moment
+            moment = key_moments[index]
+            st.markdown(moments.card_html(moment, index, len(key_moments), data.sources_by_event), unsafe_allow_html=True)
+            steps = st.columns(2)
+            steps[0].button(
+                "‹ Previous moment",
+                disabled=index == 0,
+                on_click=lambda: tools.go_to_moment(st.session_state, key_moments, st.session_state.moment - 1),
+                width="stretch",
+            )
+            steps[1].button(
+                "Next moment ›",
+                disabled=index == len(key_moments) - 1,
+                on_click=lambda: tools.go_to_moment(st.session_state, key_moments, st.session_state.moment + 1),
+                width="stretch",
+            )
+        if compared_with:
+            early, late = compare.ordered(day, compared_with)
+            st.markdown(
+                f"#### What changed from {story.day_label(early)} to {story.day_label(late)}, by {status.DIMENSIONS[colour].label.lower()}"
+            )
+            st.table(compare.counts(data.changes, data.mapped_ids, colour, day, compared_with).set_index("Category"))
+            moved = compare.changed(data.changes, data.mapped_ids, colour, day, compared_with)
+            st.markdown(compare.list_html(moved, colour, names, data.records.events, data.sources_by_event), unsafe_allow_html=True)
+        if st.session_state.table:
+            tools.fit_categories(st.session_state, colour)
+            whole = table.of_day(data.records, data.changes, names, day)
+            filters = st.columns([1.4, 1, 1, 1.4])
+            filters[0].text_input("Search the table", key="table_find", placeholder="A name, a state, a status")
+            filters[1].multiselect("State", table.states_of(whole), key="table_states", placeholder="Every state")
+            filters[2].multiselect("Kind", tools.KINDS, key="table_kinds", format_func=table.KIND_NAMES.get, placeholder="Every kind")
+            filters[3].multiselect(
+                status.DIMENSIONS[colour].label,
+                [c.key for c in status.DIMENSIONS[colour].categories],
+                key="table_categories",
+                format_func=status.DIMENSIONS[colour].label_of,
+                placeholder="Every category",
+            )
+            chosen_filters = (
+                st.session_state.table_find,
+                st.session_state.table_states,
+                st.session_state.table_kinds,
+                st.session_state.table_categories,
+            )
+            shown = table.narrow(
+                whole,
+                states=chosen_filters[1],
+                kinds=chosen_filters[2],
+                dimension_key=colour,
+                categories=chosen_filters[3],
+                search=chosen_filters[0],
+            )
+            st.caption(
+                f"{len(shown)} of {len(whole)} places on {story.day_label(day)}. Select a row to open the place "
+                "(keyboard: arrows to a row, Shift+Space); sort by a column's header."
+            )
+            table_key = table.widget_key(selected, day, colour, *chosen_filters)
+            st.dataframe(
+                shown,
+                key=table_key,
+                hide_index=True,
+                column_order=table.COLUMNS[1:],
+                on_select=lambda: tools.select_from_table(st.session_state, shown, table_key),
+                selection_mode="single-row",
+                selection_default={"selection": {"rows": table.position_of(shown, selected)}},
+                alt=f"Every place on record and where it stood on {story.day_label(day)}",
+                width="stretch",
+            )
+    with panel_column:
+        if selected:
+            current = data.status_of(selected, day)
+            beneath = law.beneath(state_laws, data.records.jurisdictions, data.changes, selected, day)
+            st.markdown(
+                story.panel_html(data.records, data.sources_by_event, current, selected, day, names, beneath), unsafe_allow_html=True
+            )
+            st.download_button(
+                "Download these events (CSV)",
+                file_name=f"{selected}-events.csv",
+                mime="text/csv",
+                data=lambda: view.events_csv(story.events_of(data.records, selected), data.records.sources),
+                on_click="ignore",
+            )
+        else:
+            st.info("Click a city, county or state on the map, or use **Find a place**, to read its story.")
+        st.markdown(f"#### On {story.day_label(day)}")
+        recent = story.recent_events(data.records, day)
+        st.markdown(story.recent_html(recent, data.sources_by_event, day, names, story.count_on(data.records, day)), unsafe_allow_html=True)
 
-st.markdown(f"##### How many places stood where, by {status.DIMENSIONS[colour].label.lower()}")
-st.vega_lite_chart(chart.category_counts(data.chart_areas[colour], colour, day, data.first_day, data.last_day), width="stretch")
-st.caption(f"{len(data.mapped_ids)} jurisdictions and {len(data.records.events)} events on record.")
+    st.markdown(f"##### How many places stood where, by {status.DIMENSIONS[colour].label.lower()}")
+    st.vega_lite_chart(chart.category_counts(data.chart_areas[colour], colour, day, data.first_day, data.last_day), width="stretch")
+    st.caption(f"{len(data.mapped_ids)} jurisdictions and {len(data.records.events)} events on record.")
 
-st.markdown(f"##### The data of {story.day_label(day)}")
-downloads = st.columns(3)
-downloads[0].download_button(
-    "The day as CSV",
-    data=lambda: download.day_csv_of(data, day),
-    file_name=download.file_name("day", day, "csv"),
-    mime="text/csv",
-    on_click="ignore",
-)
-downloads[1].download_button(
-    "The day as GeoJSON",
-    data=lambda: download.day_geojson_of(data, day),
-    file_name=download.file_name("day", day, "geojson"),
-    mime="application/geo+json",
-    on_click="ignore",
-)
-downloads[2].download_button(
-    "All the records (zip)",
-    data=lambda: download.records_zip(RECORDS, day),
-    file_name=download.file_name("records", day, "zip"),
-    mime="application/zip",
-    on_click="ignore",
-)
-st.caption(f"Every place with its three statuses, the event that set each and its source. {download.LICENCE}. {download.BOUNDARIES}.")
+    st.markdown(f"##### The data of {story.day_label(day)}")
+    downloads = st.columns(3)
+    downloads[0].download_button(
+        "The day as CSV",
+        data=lambda: download.day_csv_of(data, day),
+        file_name=download.file_name("day", day, "csv"),
+        mime="text/csv",
+        on_click="ignore",
+    )
+    downloads[1].download_button(
+        "The day as GeoJSON",
+        data=lambda: download.day_geojson_of(data, day),
+        file_name=download.file_name("day", day, "geojson"),
+        mime="application/geo+json",
+        on_click="ignore",
+    )
+    downloads[2].download_button(
+        "All the records (zip)",
+        data=lambda: download.records_zip(RECORDS, day),
+        file_name=download.file_name("records", day, "zip"),
+        mime="application/zip",
+        on_click="ignore",
+    )
+    st.caption(f"Every place with its three statuses, the event that set each and its source. {download.LICENCE}. {download.BOUNDARIES}.")
+
+    st.query_params.from_dict(view.to_query(view.View(day, colour, selected)) | tools.to_query(st.session_state))
+
+
+the_day()
 
 # Drawn only when asked for: with thousands of places its tables would hold up the map's first paint.
 if st.toggle("About this map: sources, rules, how to add a record", key="about"):
     st.markdown(story.about_markdown(data), unsafe_allow_html=False)
-
-st.query_params.from_dict(view.to_query(view.View(day, colour, selected)) | tools.to_query(st.session_state))

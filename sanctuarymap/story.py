@@ -111,15 +111,17 @@ def sources_html(sources: Sources | None) -> str:
 def recent_events(recs: records.Records, day: date, count: int = 6, most: int = 10) -> pd.DataFrame:
     """The events of ``day`` and the last few before it, newest first: ``count`` of them, more if the
     day itself has more, but never above ``most`` (``recent_html`` says how many of the day's are left out)."""
-    events = recs.events  # sorted by date and event id when loaded
-    past = events[events["date"] <= day].iloc[::-1]
-    today = int((past["date"] == day).sum())
-    return past.head(min(max(count, today), most))
+    # The events are sorted by date when loaded: a binary search, not a scan (thousands with every county).
+    dates = recs.events["date"]
+    end = int(dates.searchsorted(day, side="right"))
+    shown = min(max(count, count_on(recs, day)), most)
+    return recs.events.iloc[max(0, end - shown) : end].iloc[::-1]
 
 
 def count_on(recs: records.Records, day: date) -> int:
     """How many events happened on ``day``."""
-    return int((recs.events["date"] == day).sum())
+    dates = recs.events["date"]
+    return int(dates.searchsorted(day, side="right") - dates.searchsorted(day, side="left"))
 
 
 STYLE = """<style>

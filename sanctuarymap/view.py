@@ -90,12 +90,34 @@ def settle(
         session.update(day=start.day, colour=start.colour, selected=start.selected, day_set=1)
     if session.get("selected") not in set(known_ids):
         session["selected"] = None  # gone from the records since this session chose it (an edit)
-    report = page_report((session.get("map") or {}).get("last_object_clicked_popup"), first, last)
-    if report is not None and report.key != session.get("last_report"):
+    report = _new_report(session, first, last)
+    if report is not None:
         session["last_report"] = report.key
         session["day"] = report.day
         if report.click is not None:
             session["selected"] = report.click if report.click in set(known_ids) else None
+
+
+def settle_day(session: MutableMapping[str, Any], first: date, last: date) -> bool:
+    """Apply the map page's latest report if all it does is move the day (the page settled on one).
+
+    False, with nothing applied, if it is a click: a selection changes what the whole page shows, so
+    the whole script must run (and ``settle`` applies it there).
+    """
+    report = _new_report(session, first, last)
+    if report is None:
+        return True
+    if report.click is not None:
+        return False
+    session["last_report"] = report.key
+    session["day"] = report.day
+    return True
+
+
+def _new_report(session: Mapping[str, Any], first: date, last: date) -> PageReport | None:
+    """The map page's latest report, if it has not been applied yet."""
+    report = page_report((session.get("map") or {}).get("last_object_clicked_popup"), first, last)
+    return report if report is not None and report.key != session.get("last_report") else None
 
 
 def to_query(current: View) -> dict[str, str]:

@@ -72,6 +72,20 @@ def test_a_crowded_day_lists_a_few_events_and_counts_the_rest(records_dir):
     assert text.endswith('<p class="sm-more">… and 3 more events on 7 August 2017.</p>')
 
 
+
+def test_the_days_events_found_by_binary_search_are_those_a_scan_finds(shipped):
+    """recent_events and count_on search the loaded events by date; every day of the year (and one
+    long before it) gives what filtering every event gives."""
+    events = shipped.records.events
+    assert events["date"].is_monotonic_increasing  # what the search relies on: sorted when loaded
+    for day in [date(2000, 1, 1), *pd.date_range("2017-01-01", "2017-12-31").date]:
+        on_the_day = int((events["date"] == day).sum())
+        past = events[events["date"] <= day].iloc[::-1]
+        expected = past.head(min(max(6, on_the_day), 10))
+        assert story.count_on(shipped.records, day) == on_the_day
+        assert list(story.recent_events(shipped.records, day)["event_id"]) == list(expected["event_id"]), day
+
+
 @pytest.mark.parametrize(
     ("written", "label"),
     [("2017-08-22", "22 August 2017"), ("2017-01", "January 2017, day not known"), ("2003", "2003, day not known")],

@@ -92,6 +92,23 @@ def test_settle_starts_from_the_url_then_applies_each_page_report_once():
     assert session["selected"] is None
 
 
+
+def test_a_settled_day_alone_is_applied_by_the_days_view_and_a_click_waits_for_the_whole_page():
+    first, last = date(2017, 1, 1), date(2017, 12, 31)
+    session = {"day": date(2017, 3, 1), "colour": "sanctuary", "selected": "ca", "day_set": 1, "last_report": ("p1", 1)}
+    assert view.settle_day(session, first, last)  # no report yet: nothing to do
+    session["map"] = {"last_object_clicked_popup": _report(seq=2, day="2017-03-09")}
+    assert view.settle_day(session, first, last)
+    assert (session["day"], session["selected"], session["last_report"]) == (date(2017, 3, 9), "ca", ("p1", 2))
+    session["day"] = date(2017, 3, 2)  # set since, by the server: the old report is not applied again
+    assert view.settle_day(session, first, last) and session["day"] == date(2017, 3, 2)
+    session["map"] = {"last_object_clicked_popup": _report(seq=3, day="2017-03-10", click="il-chicago")}
+    assert not view.settle_day(session, first, last)
+    assert (session["day"], session["selected"], session["last_report"]) == (date(2017, 3, 2), "ca", ("p1", 2))
+    view.settle(session, {}, first, last, IDS, date(2017, 4, 21))  # the whole page's run applies the click
+    assert (session["day"], session["selected"], session["last_report"]) == (date(2017, 3, 10), "il-chicago", ("p1", 3))
+
+
 def test_settle_hears_a_new_page_whose_count_starts_again():
     session = {"day": date(2017, 3, 1), "colour": "sanctuary", "selected": None, "day_set": 1, "last_report": ("old", 1)}
     session["map"] = {"last_object_clicked_popup": _report(page="new", seq=1, day="2017-03-05")}

@@ -92,7 +92,6 @@ def test_settle_starts_from_the_url_then_applies_each_page_report_once():
     assert session["selected"] is None
 
 
-
 def test_a_settled_day_alone_is_applied_by_the_days_view_and_a_click_waits_for_the_whole_page():
     first, last = date(2017, 1, 1), date(2017, 12, 31)
     session = {"day": date(2017, 3, 1), "colour": "sanctuary", "selected": "ca", "day_set": 1, "last_report": ("p1", 1)}

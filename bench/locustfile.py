@@ -20,13 +20,13 @@ run's deltas and takes the one that ``DAY_WIDGET`` names (environment variable
 
 The new value is written in the form that kind of element takes: a date slider's microseconds since
 1970 (UTC), or the map component's report built by ``component_value``. Like a browser, a viewer
-sends back the query string the last run set and
-the hashes of the large messages it has already received, so the server sends references instead.
+sends back the query string the last run set and the hashes of the large messages it has already
+received, so the server sends references instead; and it names the fragment the widget was drawn in
+(the map is in the app's ``the_day``), so that, as for a browser, only that fragment reruns.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import random
@@ -34,11 +34,8 @@ import time
 from datetime import date, timedelta
 
 import gevent
-import websocket
 from locust import User, constant_pacing, events, task
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-from streamlit.proto.WidgetStates_pb2 import WidgetState
+from streamlit_protocol import StreamlitRun, find_widget, widget_state
 
 DAY_WIDGET = os.environ.get("SANCTUARYMAP_DAY_WIDGET", "component:streamlit_folium.st_folium")
 # If set, every rerun time (ms) since the last viewer arrived, and when that was, are written here as
@@ -46,10 +43,6 @@ DAY_WIDGET = os.environ.get("SANCTUARYMAP_DAY_WIDGET", "component:streamlit_foli
 # rounded above 100 ms) and the server's CPU over the same span.
 TIMES_FILE = os.environ.get("SANCTUARYMAP_LOCUST_TIMES")
 FIRST_DAY, LAST_DAY = date(2017, 1, 1), date(2017, 12, 31)
-TIMEOUT = 60  # s to wait for one run to finish before the step counts as failed
-EPOCH = date(1970, 1, 1)
-# The script_finished statuses that end a run the viewer asked for (not one cut short by a newer rerun).
-_DONE = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR}
 
 
 _rerun_times: list[float] = []
@@ -68,87 +61,6 @@ def _write_times(**_kwargs) -> None:
     if TIMES_FILE:
         with open(TIMES_FILE, "w", encoding="utf-8") as f:
             json.dump({"measured_from": _measured["from"], "measured_to": _measured["to"], "rerun_ms": _rerun_times}, f)
-
-
-# Reports are applied once per (page, count), as view.page_report reads them: each gets its own count.
-_REPORTS = itertools.count(1)
-PAGE_ID = f"locust-{os.getpid()}"
-
-
-def component_value(day: date) -> str:
-    """The map component's value when the page's day settles on ``day`` (see ``view.page_report``)."""
-    report = {"page": PAGE_ID, "seq": next(_REPORTS), "day": day.isoformat(), "click": None}
-    return json.dumps({"last_object_clicked_popup": json.dumps(report)})
-
-
-def find_widget(elements: list, name: str):
-    """The element ``name`` designates (see the module's docstring), or None."""
-    for element in elements:
-        kind = element.WhichOneof("type")
-        if name.startswith("component:"):
-            if kind == "component_instance" and element.component_instance.component_name == name.removeprefix("component:"):
-                return element
-        elif kind and getattr(getattr(element, kind), "id", "").endswith(f"-{name}"):
-            return element
-    return None
-
-
-def widget_state(element, day: date) -> WidgetState:
-    """The widget state that sets ``element`` to ``day``."""
-    kind = element.WhichOneof("type")
-    if kind == "slider":
-        state = WidgetState(id=element.slider.id)
-        state.double_array_value.data.append((day - EPOCH).days * 86_400_000_000)
-    elif kind == "date_input":
-        state = WidgetState(id=element.date_input.id)
-        state.string_array_value.data.append(day.isoformat())
-    elif kind == "component_instance":
-        state = WidgetState(id=element.component_instance.id, json_value=component_value(day))
-    else:
-        raise ValueError(f"the day widget is a {kind}: bench/locustfile.py does not know how to set one")
-    return state
-
-
-class StreamlitRun:
-    """One websocket session with the app: runs it and reads what it sends back."""
-
-    def __init__(self, url: str):
-        self.socket = websocket.create_connection(url, subprotocols=["streamlit"], timeout=TIMEOUT)
-        self.query_string = ""
-        self.cached: dict[str, ForwardMsg] = {}  # large messages already received, by hash
-
-    def rerun(self, query_string: str | None = None, states: list[WidgetState] = ()) -> tuple[list, int]:
-        """Ask for a run; return the elements it drew and the bytes received, once it has finished."""
-        message = BackMsg()
-        message.rerun_script.query_string = self.query_string if query_string is None else query_string
-        message.rerun_script.page_script_hash = ""
-        message.rerun_script.widget_states.widgets.extend(states)
-        message.rerun_script.cached_message_hashes.extend(self.cached)
-        self.socket.send_binary(message.SerializeToString())
-        elements, received = [], 0
-        while True:
-            data = self.socket.recv()
-            received += len(data)
-            forward = ForwardMsg()
-            forward.ParseFromString(data)
-            kind = forward.WhichOneof("type")
-            if kind == "ref_hash":
-                forward = self.cached.get(forward.ref_hash, forward)
-                kind = forward.WhichOneof("type")
-            elif forward.metadata.cacheable:
-                self.cached[forward.hash] = forward
-            if kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
-                element = forward.delta.new_element
-                if element.WhichOneof("type") == "exception":
-                    raise RuntimeError(f"the page shows an exception: {element.exception.message[:200]}")
-                elements.append(element)
-            elif kind == "page_info_changed":
-                self.query_string = forward.page_info_changed.query_string
-            elif kind == "script_finished" and forward.script_finished in _DONE:
-                return elements, received
-
-    def close(self) -> None:
-        self.socket.close()
 
 
 class Viewer(User):
@@ -179,7 +91,7 @@ class Viewer(User):
         self.day = self.day + timedelta(days=1) if self.day < LAST_DAY else FIRST_DAY
         started = time.perf_counter()
         try:
-            elements, received = self.run.rerun(states=[widget_state(self.widget, self.day)])
+            elements, received = self.run.rerun(states=[widget_state(self.widget, self.day)], fragment_id=self.run.fragment_of(self.widget))
             self.widget = find_widget(elements, DAY_WIDGET) or self.widget
         except Exception as error:
             self._record("rerun with a new day", started, 0, error)

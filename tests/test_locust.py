@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from datetime import date
 
 import pytest
 
@@ -13,14 +14,18 @@ from sanctuarymap.testing import ROOT, AppServer
 pytestmark = pytest.mark.load
 
 
-def capacity_module():
-    # bench/ is not a package; load bench/capacity.py by its path. It runs Locust in a subprocess,
-    # so gevent never patches this test process.
-    spec = importlib.util.spec_from_file_location("capacity", ROOT / "bench" / "capacity.py")
+def bench_module(name: str):
+    # bench/ is not a package; load its modules by path. capacity runs Locust in a subprocess, so
+    # gevent never patches this test process.
+    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
-    sys.modules["capacity"] = module  # its dataclasses look their module up there
+    sys.modules[name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
+
+
+def capacity_module():
+    return bench_module("capacity")
 
 
 def test_two_simulated_viewers_rerun_the_app_with_new_days(tmp_path):
@@ -34,3 +39,24 @@ def test_two_simulated_viewers_rerun_the_app_with_new_days(tmp_path):
     assert step.reruns >= 2, capacity.describe(step)  # each viewer's day reached the app at least once
     assert 0 < step.median_ms <= step.p95_ms <= step.max_ms
     assert step.server_rss_peak > 50 * 2**20
+
+
+def test_a_settled_day_reruns_only_the_days_part_of_the_page(tmp_path):
+    """As a browser does, the viewer names the fragment the map was drawn in; the server reruns only
+    that: the day's story follows, and the controls above it (Find a place, every name) are not sent again."""
+    protocol = bench_module("streamlit_protocol")
+    server = AppServer(ROOT, tmp_path / "streamlit.log", env={"SANCTUARYMAP_RECORDS": str(ROOT / "records")})
+    try:
+        run = protocol.StreamlitRun(server.url.replace("http://", "ws://") + "/_stcore/stream")
+        elements, _ = run.rerun(query_string="day=2017-03-01")
+        assert any(e.WhichOneof("type") == "selectbox" for e in elements)
+        the_map = protocol.find_widget(elements, "component:streamlit_folium.st_folium")
+        assert run.fragment_of(the_map)
+        elements, _ = run.rerun(states=[protocol.widget_state(the_map, date(2017, 8, 22))], fragment_id=run.fragment_of(the_map))
+        run.close()
+    finally:
+        server.stop()
+    assert run.finished == protocol.ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+    assert not any(e.WhichOneof("type") in {"selectbox", "radio"} for e in elements)
+    assert "#### On 22 August 2017" in [e.markdown.body for e in elements if e.WhichOneof("type") == "markdown"]
+    assert "day=2017-08-22" in run.query_string

@@ -224,7 +224,9 @@ def report(steps: list[Step], idle_rss: int, seconds: int) -> str:
             "from the request to that message. Like a browser, it sends back the query string and the hashes of the "
             "large messages it already holds.",
             "- The day reaches the app as the map page reports it when the day settles: through the map component's "
-            "value (`view.page_report`), looked up in the first run's deltas (`SANCTUARYMAP_DAY_WIDGET`).",
+            "value (`view.page_report`), looked up in the first run's deltas (`SANCTUARYMAP_DAY_WIDGET`). As a browser "
+            "does, the viewer names the fragment the map is drawn in (`the_day` in `app.py`), so the server reruns "
+            "the day's part of the page, not the whole script.",
             f"- Each step ramps its viewers up unmeasured, then measures for {seconds} s. A step holds if no rerun failed, "
             "p95 ≤ 1 s, and the viewers together got at least 90% of the reruns they asked for. Steps double from "
             f"{START_USERS} viewers until one fails, then halve the gap; a step that fails is run once more (the "

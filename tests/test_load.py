@@ -201,8 +201,8 @@ def write_report(report: Path, figures: dict[str, str]) -> None:
                 "# Load test: ten browsers at once, end to end",
                 "",
                 "Written by `tests/test_load.py` (`make test`; `make docs` writes this file): "
-                f"{VIEWERS} Chromium pages (one browser, one context each) open the app on the shipped records, "
-                f"then for {STEPPING_SECONDS} s each scrubs the day slider with "
+                f"{VIEWERS} Chromium pages (one browser, one context each) open the app on the shipped records, one "
+                f"after another, then for {STEPPING_SECONDS} s all at once each scrubs the day slider with "
                 f"the keyboard and, every {CLICK_EVERY}th step, clicks a city. A step is the time from the key press or "
                 "click until the map has been restyled (a click also waits for the place's panel). The server's memory "
                 "is the resident set of the `streamlit` process and its children, sampled every second; its CPU is "

@@ -21,8 +21,7 @@ load_dataset = st.cache_resource(show_spinner="Loading records and boundaries…
 st.set_page_config(page_title="Sanctuary Map 2017", page_icon="🗺️", layout="wide")
 st.markdown(story.STYLE, unsafe_allow_html=True)
 
-version = dataset.files_version(RECORDS, GEODATA)
-data = load_dataset(str(RECORDS), str(GEODATA), freeze=True, version=version)
+data = load_dataset(str(RECORDS), str(GEODATA), freeze=True, version=dataset.files_version(RECORDS, GEODATA))
 # Every status change, published once per content as a static file the map page fetches and caches.
 changes_url = f"{maps.GENERATED_URL}/{payload.publish(data.changes_body, maps.GENERATED)}"
 names = data.names
@@ -65,9 +64,17 @@ with panel_column:
         placeholder="Type a name",
         on_change=lambda: st.session_state.update(fly_to=st.session_state.selected),
     )
-# What this whole run drew the page with. The day's view below reruns alone when the map page settles
-# on a day; anything else that changes (a click, a key moment, a records edit) reruns the whole page.
-drawn_with = (colour, selected, st.session_state.day_set, version)
+
+
+def drawn_with() -> tuple[object, ...]:
+    """What the whole page is drawn with, outside the day's view: the colouring and selection its
+    controls show, the days the server set, the files. The day's view reruns alone when the map page
+    settles on a day; anything else that changes (a click, a key moment, a records edit) reruns the page."""
+    session = st.session_state
+    return (session.colour, session.selected, session.day_set, dataset.files_version(RECORDS, GEODATA))
+
+
+whole_page = drawn_with()
 # The day the map's arguments carry changes only in a whole run: a settled day's rerun then hands the
 # map the same arguments as before, and its frame has nothing to redo.
 st.session_state.map_day = day
@@ -79,7 +86,7 @@ st.session_state.map_day = day
 def the_day() -> None:
     settled = view.settle_day(st.session_state, data.first_day, data.last_day)
     day, colour, selected = st.session_state.day, st.session_state.colour, st.session_state.selected
-    if not settled or (colour, selected, st.session_state.day_set, dataset.files_version(RECORDS, GEODATA)) != drawn_with:
+    if not settled or drawn_with() != whole_page:
         st.rerun(scope="app")
     compared_with = st.session_state.compare
     with map_column:

@@ -36,7 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import psutil
-from streamlit_protocol import StreamlitRun
+from streamlit_protocol import StreamlitRun, stream_url
 
 from sanctuarymap.testing import ROOT, AppServer, tree_rss
 
@@ -124,7 +124,7 @@ def run_step(server: AppServer, users: int, seconds: int, work: Path) -> Step:
 
 def warm(server: AppServer) -> None:
     """One session's first run, to its end: the server then holds the data, and no step pays for loading it."""
-    run = StreamlitRun(server.url.replace("http://", "ws://") + "/_stcore/stream")
+    run = StreamlitRun(stream_url(server.url))
     try:
         run.rerun(query_string="day=2017-01-01")
     finally:

@@ -35,9 +35,9 @@ from datetime import date, timedelta
 
 import gevent
 from locust import User, constant_pacing, events, task
-from streamlit_protocol import StreamlitRun, find_widget, widget_state
+from streamlit_protocol import MAP, StreamlitRun, find_widget, stream_url, widget_state
 
-DAY_WIDGET = os.environ.get("SANCTUARYMAP_DAY_WIDGET", "component:streamlit_folium.st_folium")
+DAY_WIDGET = os.environ.get("SANCTUARYMAP_DAY_WIDGET", MAP)
 # If set, every rerun time (ms) since the last viewer arrived, and when that was, are written here as
 # JSON when the run stops: bench/capacity.py takes exact percentiles from it (Locust's own are
 # rounded above 100 ms) and the server's CPU over the same span.
@@ -69,7 +69,7 @@ class Viewer(User):
     wait_time = constant_pacing(1)
 
     def on_start(self) -> None:
-        url = self.host.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
+        url = stream_url(self.host)
         self.day = FIRST_DAY + timedelta(days=random.randrange(300))  # noqa: S311 (spreads viewers over the year)
         started = time.perf_counter()
         try:

@@ -19,6 +19,10 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
+from sanctuarymap.testing import MAP_COMPONENT
+
+# ``find_widget``'s name for the map component, through whose value the page reports its day and clicks.
+MAP = f"component:{MAP_COMPONENT}"
 TIMEOUT = 60  # s to wait for one run to finish before the step counts as failed
 EPOCH = date(1970, 1, 1)
 # The script_finished statuses that end a run the viewer asked for (not one cut short by a newer rerun).
@@ -30,9 +34,15 @@ _REPORTS = itertools.count(1)
 PAGE_ID = f"locust-{os.getpid()}"
 
 
-def component_value(day: date) -> str:
-    """The map component's value when the page's day settles on ``day`` (see ``view.page_report``)."""
-    report = {"page": PAGE_ID, "seq": next(_REPORTS), "day": day.isoformat(), "click": None}
+def stream_url(http_url: str) -> str:
+    """The websocket address of the app served at ``http_url``."""
+    return http_url.replace("http://", "ws://", 1).rstrip("/") + "/_stcore/stream"
+
+
+def component_value(day: date, click: str | None = None) -> str:
+    """The map component's value when the page's day settles on ``day``, or when a place is clicked on
+    that day (see ``view.page_report``)."""
+    report = {"page": PAGE_ID, "seq": next(_REPORTS), "day": day.isoformat(), "click": click}
     return json.dumps({"last_object_clicked_popup": json.dumps(report)})
 
 
@@ -53,7 +63,7 @@ def _element_id(element) -> str:
     return str(getattr(getattr(element, kind), "id", "")) if kind else ""
 
 
-def widget_state(element, day: date) -> WidgetState:
+def widget_state(element, day: date, click: str | None = None) -> WidgetState:
     """The widget state that sets ``element`` to ``day``."""
     kind = element.WhichOneof("type")
     if kind == "slider":
@@ -63,7 +73,7 @@ def widget_state(element, day: date) -> WidgetState:
         state = WidgetState(id=element.date_input.id)
         state.string_array_value.data.append(day.isoformat())
     elif kind == "component_instance":
-        state = WidgetState(id=element.component_instance.id, json_value=component_value(day))
+        state = WidgetState(id=element.component_instance.id, json_value=component_value(day, click))
     else:
         raise ValueError(f"the day widget is a {kind}: bench/locustfile.py does not know how to set one")
     return state

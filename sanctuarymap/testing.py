@@ -25,8 +25,9 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 # Wide enough for the app's wide layout: the map and the story panel side by side.
 VIEWPORT = {"width": 1400, "height": 1000}
-# The map's frame: st_folium's component iframe.
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+# The map: st_folium's component, drawn in an iframe titled with its name.
+MAP_COMPONENT = "streamlit_folium.st_folium"
+MAP_IFRAME = f'iframe[title="{MAP_COMPONENT}"]'
 FIRST_LOAD_MS = 40_000  # the first page of a server also loads the records and the boundaries
 LOCAL_HOSTS = {"localhost", "127.0.0.1"}
 LOCAL_SCHEMES = {"data", "blob", "about"}

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from sanctuarymap.testing import MAP_COMPONENT
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 
@@ -24,7 +26,7 @@ def start(monkeypatch=None, records: Path | None = None, geodata: Path | None = 
 
 
 def map_component(at: AppTest):
-    (component,) = [c for c in at.get("component_instance") if c.proto.component_name == "streamlit_folium.st_folium"]
+    (component,) = [c for c in at.get("component_instance") if c.proto.component_name == MAP_COMPONENT]
     return json.loads(component.proto.json_args)
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from sanctuarymap import tools
+from sanctuarymap.testing import MAP_COMPONENT
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -22,7 +23,7 @@ def start(**query: str) -> AppTest:
 
 
 def map_view(at: AppTest) -> dict:
-    (component,) = [c for c in at.get("component_instance") if c.proto.component_name == "streamlit_folium.st_folium"]
+    (component,) = [c for c in at.get("component_instance") if c.proto.component_name == MAP_COMPONENT]
     script = json.loads(component.proto.json_args)["feature_group"]
     found, _ = json.JSONDecoder().raw_decode(script, script.index("show(") + len("show("))
     return found

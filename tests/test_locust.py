@@ -53,16 +53,27 @@ def test_a_settled_day_reruns_only_the_days_part_of_the_page(tmp_path):
     protocol = bench_module("streamlit_protocol")
     server = AppServer(ROOT, tmp_path / "streamlit.log", env={"SANCTUARYMAP_RECORDS": str(ROOT / "records")})
     try:
-        run = protocol.StreamlitRun(server.url.replace("http://", "ws://") + "/_stcore/stream")
+        run = protocol.StreamlitRun(protocol.stream_url(server.url))
         elements, _ = run.rerun(query_string="day=2017-03-01")
         assert any(e.WhichOneof("type") == "selectbox" for e in elements)
-        the_map = protocol.find_widget(elements, "component:streamlit_folium.st_folium")
+        the_map = protocol.find_widget(elements, protocol.MAP)
         assert run.fragment_of(the_map)
         elements, _ = run.rerun(states=[protocol.widget_state(the_map, date(2017, 8, 22))], fragment_id=run.fragment_of(the_map))
+        settled = (run.finished, elements, run.query_string)
+        # A click, reported the same way, changes what Find a place shows: the whole page reruns.
+        click = protocol.widget_state(the_map, date(2017, 8, 22), click="il-chicago")
+        elements, _ = run.rerun(states=[click], fragment_id=run.fragment_of(the_map))
+        clicked = (run.finished, elements, run.query_string)
         run.close()
     finally:
         server.stop()
-    assert run.finished == protocol.ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+    finished, elements, query = settled
+    assert finished == protocol.ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
     assert not any(e.WhichOneof("type") in {"selectbox", "radio"} for e in elements)
     assert "#### On 22 August 2017" in [e.markdown.body for e in elements if e.WhichOneof("type") == "markdown"]
-    assert "day=2017-08-22" in run.query_string
+    assert "day=2017-08-22" in query
+    finished, elements, query = clicked
+    assert finished == protocol.ForwardMsg.FINISHED_SUCCESSFULLY
+    (find,) = [e.selectbox for e in elements if e.WhichOneof("type") == "selectbox" and e.selectbox.label == "Find a place"]
+    assert (find.raw_value, find.set_value) == ("Chicago, IL", True), (find.raw_value, find.set_value, find.default)
+    assert "selected=il-chicago" in query

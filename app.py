@@ -51,10 +51,13 @@ if data.problems:
     with st.expander(f"⚠️ {len(data.problems)} problem(s) in the records and boundaries: what they name is left out", expanded=True):
         st.dataframe(story.problems_table(data.problems), hide_index=True, width="stretch")
 
-# The map comes first: on a phone the columns stack, and the controls follow it.
+# The map comes first: on a phone the columns stack, and the controls follow it. Everything but the map
+# is drawn once the map page reports its first paint: the code Streamlit loads for the other elements
+# would otherwise hold up that paint by about half a second on a first visit (docs/benchmarks.md).
 map_column, panel_column = st.columns([3, 2], gap="medium")
-with panel_column:
-    controls = st.columns(2)
+painted = view.map_painted(st.session_state)
+if painted:
+    controls = panel_column.columns(2)
     controls[0].radio("Colour by", list(status.DIMENSIONS), key="colour", format_func=lambda key: status.DIMENSIONS[key].label)
     controls[1].selectbox(
         "Find a place",
@@ -68,10 +71,11 @@ with panel_column:
 
 def drawn_with() -> tuple[object, ...]:
     """What the whole page is drawn with, outside the day's view: the colouring and selection its
-    controls show, the days the server set, the files. The day's view reruns alone when the map page
-    settles on a day; anything else that changes (a click, a key moment, a records edit) reruns the page."""
+    controls show, the days the server set, whether the map has painted, the files. The day's view
+    reruns alone when the map page settles on a day; anything else that changes (the map's first paint,
+    a click, a key moment, a records edit) reruns the page."""
     session = st.session_state
-    return (session.colour, session.selected, session.day_set, dataset.files_version(RECORDS, GEODATA))
+    return (session.colour, session.selected, session.day_set, view.map_painted(session), dataset.files_version(RECORDS, GEODATA))
 
 
 whole_page = drawn_with()
@@ -103,6 +107,10 @@ def the_day() -> None:
             height=560,
             use_container_width=True,
         )
+    st.query_params.from_dict(view.to_query(view.View(day, colour, selected)) | tools.to_query(st.session_state))
+    if not painted:
+        return
+    with map_column:
         # The readers' tools, under the map: the day as a table, the year's key moments, a second day to compare.
         switches = st.columns([1, 1, 1.3], vertical_alignment="bottom")
         switches[0].toggle("The day as a table", key="table")
@@ -230,11 +238,9 @@ def the_day() -> None:
     )
     st.caption(f"Every place with its three statuses, the event that set each and its source. {download.LICENCE}. {download.BOUNDARIES}.")
 
-    st.query_params.from_dict(view.to_query(view.View(day, colour, selected)) | tools.to_query(st.session_state))
-
 
 the_day()
 
 # Drawn only when asked for: with thousands of places its tables would hold up the map's first paint.
-if st.toggle("About this map: sources, rules, how to add a record", key="about"):
+if painted and st.toggle("About this map: sources, rules, how to add a record", key="about"):
     st.markdown(story.about_markdown(data), unsafe_allow_html=False)

@@ -4,7 +4,8 @@
 
 Each viewer does what a browser does, without a browser: it opens ``/_stcore/stream`` (subprotocol
 ``streamlit``), asks for a first run with a query string (``?day=...``, as a shared link would), and
-reads the ForwardMsgs that follow until ``script_finished``. Then, once a second, it moves the day
+reads the ForwardMsgs that follow until ``script_finished``; on the map, it then reports the first
+paint as the map page does, and the whole page follows (app.py). Then, once a second, it moves the day
 by one and asks for a rerun with that widget's new value, timing each from the request to the
 ``script_finished`` of that run. The messages are the protobuf classes shipped inside the
 ``streamlit`` package (``streamlit.proto.BackMsg_pb2`` and ``ForwardMsg_pb2``), so the protocol is
@@ -78,10 +79,15 @@ class Viewer(User):
             self.widget = find_widget(elements, DAY_WIDGET)
             if self.widget is None:
                 raise LookupError(f"no element named {DAY_WIDGET!r} in the first run ({len(elements)} elements)")
+            more = 0
+            if DAY_WIDGET == MAP:
+                # As the map page does once it has painted: it reports the day it was sent, and the rest of the page follows.
+                elements, more = self.run.rerun(states=[widget_state(self.widget, self.day)], fragment_id=self.run.fragment_of(self.widget))
+                self.widget = find_widget(elements, DAY_WIDGET) or self.widget
         except Exception as error:
             self._record("first run", started, 0, error)
             raise
-        self._record("first run", started, received, None)
+        self._record("first run", started, received + more, None)
         # Viewers who arrive together still act at their own moments of the second, as readers do:
         # without this, every viewer spawned in the same tick would rerun in the same instant.
         gevent.sleep(random.random())  # noqa: S311

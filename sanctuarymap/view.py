@@ -92,8 +92,7 @@ def settle(
         session["selected"] = None  # gone from the records since this session chose it (an edit)
     report = _new_report(session, first, last)
     if report is not None:
-        session["last_report"] = report.key
-        session["day"] = report.day
+        _apply(session, report)
         if report.click is not None:
             session["selected"] = report.click if report.click in set(known_ids) else None
 
@@ -109,9 +108,20 @@ def settle_day(session: MutableMapping[str, Any], first: date, last: date) -> bo
         return True
     if report.click is not None:
         return False
+    _apply(session, report)
+    return True
+
+
+def map_painted(session: Mapping[str, Any]) -> bool:
+    """Whether the map page has reported at all: it does once its first day is painted (or its data
+    failed to load), and the page draws what follows the map only then."""
+    return bool(session.get("map_painted"))
+
+
+def _apply(session: MutableMapping[str, Any], report: PageReport) -> None:
     session["last_report"] = report.key
     session["day"] = report.day
-    return True
+    session["map_painted"] = True
 
 
 def _new_report(session: Mapping[str, Any], first: date, last: date) -> PageReport | None:

@@ -7,27 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from apptest import map_component, map_view, markdown_text, report, start
 from streamlit.testing.v1 import AppTest
 
-from sanctuarymap.testing import MAP_COMPONENT
-
 ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
-
-
-def start(monkeypatch=None, records: Path | None = None, geodata: Path | None = None, **query) -> AppTest:
-    if monkeypatch is not None and records is not None:
-        monkeypatch.setenv("SANCTUARYMAP_RECORDS", str(records))
-    if monkeypatch is not None and geodata is not None:
-        monkeypatch.setenv("SANCTUARYMAP_GEODATA", str(geodata))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update(query)
-    return at.run()
-
-
-def map_component(at: AppTest):
-    (component,) = [c for c in at.get("component_instance") if c.proto.component_name == MAP_COMPONENT]
-    return json.loads(component.proto.json_args)
 
 
 def recorded_shapes(at: AppTest) -> dict[str, str]:
@@ -41,24 +24,6 @@ def recorded_shapes(at: AppTest) -> dict[str, str]:
 def problems_shown(at: AppTest) -> list[dict]:
     (table,) = at.dataframe
     return table.value.to_dict("records")
-
-
-def map_view(at: AppTest) -> dict:
-    """What the last run told the map page: the day, the colouring, the selection."""
-    script = map_component(at)["feature_group"]
-    start_index = script.index("show(") + len("show(")
-    found, _ = json.JSONDecoder().raw_decode(script, start_index)
-    return found
-
-
-def report(at: AppTest, day: str, seq: int, click: str | None = None) -> AppTest:
-    """The map page settling on ``day`` (or a click on ``click``), as st_folium hands it to the script."""
-    at.session_state["map"] = {"last_object_clicked_popup": json.dumps({"page": "test", "seq": seq, "day": day, "click": click})}
-    return at.run()
-
-
-def markdown_text(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
 
 
 @pytest.fixture
@@ -258,3 +223,21 @@ def test_an_edit_shows_on_the_next_run_and_a_bad_one_lists_its_problem(monkeypat
         assert (problem["row"], problem["column"], problem["found"]) == (8, "date", "'2017-02-30'")
         assert "3 jurisdictions and 6 events on record." in [c.value for c in page.caption]  # the valid rows still show
         assert "Test: added while the app runs." in markdown_text(page)
+
+
+def test_the_map_is_drawn_first_and_the_rest_once_it_has_painted():
+    # Before the map page's first report: the map alone, on the URL's day, and the URL already cleaned.
+    at = start(day="2017-08-22", colour="lawsuit", selected="<nowhere>", painted=False)
+    assert not at.exception
+    assert map_view(at) == {"day": "2017-08-22", "daySet": 1, "colour": "lawsuit", "selected": None}
+    assert "selected" not in at.query_params
+    assert not at.radio and not at.selectbox and not at.toggle and not at.get("download_button")
+    assert not at.get("vega_lite_chart")
+
+    report(at, "2017-08-22", seq=0)  # the page has painted the day it was sent
+
+    assert at.radio(key="colour").value == "lawsuit"
+    assert at.selectbox(key="selected").value is None
+    assert "#### On 22 August 2017" in markdown_text(at)
+    assert at.get("vega_lite_chart") and at.get("download_button")
+    assert map_view(at) == {"day": "2017-08-22", "daySet": 1, "colour": "lawsuit", "selected": None}

@@ -2,35 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
-from streamlit.testing.v1 import AppTest
+from apptest import map_view, markdown_text, start
 
 from sanctuarymap import tools
-from sanctuarymap.testing import MAP_COMPONENT
-
-ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
-
-
-def start(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update(query)
-    return at.run()
-
-
-def map_view(at: AppTest) -> dict:
-    (component,) = [c for c in at.get("component_instance") if c.proto.component_name == MAP_COMPONENT]
-    script = json.loads(component.proto.json_args)["feature_group"]
-    found, _ = json.JSONDecoder().raw_decode(script, script.index("show(") + len("show("))
-    return found
-
-
-def markdown_text(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
 
 
 def test_the_table_lists_the_places_filtered_and_is_in_the_url():

@@ -48,16 +48,20 @@ def test_two_simulated_viewers_rerun_the_app_with_new_days(tmp_path):
 
 
 def test_a_settled_day_reruns_only_the_days_part_of_the_page(tmp_path):
-    """As a browser does, the viewer names the fragment the map was drawn in; the server reruns only
-    that: the day's story follows, and the controls above it (Find a place, every name) are not sent again."""
+    """As a browser does, the viewer reports the map's first paint (the whole page follows), then names
+    the fragment the map was drawn in; the server reruns only that: the day's story follows, and the
+    controls above it (Find a place, every name) are not sent again."""
     protocol = bench_module("streamlit_protocol")
     server = AppServer(ROOT, tmp_path / "streamlit.log", env={"SANCTUARYMAP_RECORDS": str(ROOT / "records")})
     try:
         run = protocol.StreamlitRun(protocol.stream_url(server.url))
         elements, _ = run.rerun(query_string="day=2017-03-01")
-        assert any(e.WhichOneof("type") == "selectbox" for e in elements)
+        first = (run.finished, elements)
         the_map = protocol.find_widget(elements, protocol.MAP)
         assert run.fragment_of(the_map)
+        # The page's first paint, reported with the day it was sent: the whole page follows.
+        elements, _ = run.rerun(states=[protocol.widget_state(the_map, date(2017, 3, 1))], fragment_id=run.fragment_of(the_map))
+        painted = (run.finished, elements)
         elements, _ = run.rerun(states=[protocol.widget_state(the_map, date(2017, 8, 22))], fragment_id=run.fragment_of(the_map))
         settled = (run.finished, elements, run.query_string)
         # A click, reported the same way, changes what Find a place shows: the whole page reruns.
@@ -67,6 +71,12 @@ def test_a_settled_day_reruns_only_the_days_part_of_the_page(tmp_path):
         run.close()
     finally:
         server.stop()
+    finished, elements = first
+    assert finished == protocol.ForwardMsg.FINISHED_SUCCESSFULLY
+    assert not any(e.WhichOneof("type") in {"selectbox", "radio"} for e in elements)  # the map comes first
+    finished, elements = painted
+    assert finished == protocol.ForwardMsg.FINISHED_SUCCESSFULLY
+    assert any(e.WhichOneof("type") == "selectbox" for e in elements)
     finished, elements, query = settled
     assert finished == protocol.ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
     assert not any(e.WhichOneof("type") in {"selectbox", "radio"} for e in elements)

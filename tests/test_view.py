@@ -113,3 +113,15 @@ def test_settle_hears_a_new_page_whose_count_starts_again():
     session["map"] = {"last_object_clicked_popup": _report(page="new", seq=1, day="2017-03-05")}
     view.settle(session, {}, date(2017, 1, 1), date(2017, 12, 31), IDS, date(2017, 4, 21))
     assert session["day"] == date(2017, 3, 5)
+
+
+def test_the_map_has_painted_once_its_page_reports_anything():
+    first, last = date(2017, 1, 1), date(2017, 12, 31)
+    session: dict = {}
+    view.settle(session, {"day": "2017-03-01"}, first, last, IDS, date(2017, 4, 21))
+    assert not view.map_painted(session)
+    session["map"] = {"last_object_clicked_popup": '{"page": "p1", "seq": 1, "day": "<script>"}'}
+    assert view.settle_day(session, first, last) and not view.map_painted(session)  # not a report
+    session["map"] = {"last_object_clicked_popup": _report(seq=1, day="2017-03-01")}  # the day it was sent
+    assert view.settle_day(session, first, last)
+    assert view.map_painted(session) and session["day"] == date(2017, 3, 1)

@@ -35,6 +35,8 @@
   var EVENT_HOLD_MS = 1200; // "events only" rests this long on each event day
   var PULSE_MS = 1200; // how long a place that changed colour is outlined while playing...
   var MARK_MS = 400; // ...or, at 15 days/s and more, held outlined without animation: cheaper to draw
+  var ANNOUNCE_LATEST_MS = 1000; // the first paint is announced by then even if no frame came
+  var CONTEXT_SLICE = 300; // faint counties drawn per idle moment: a slice takes about 20 ms
 
   // ---------------------------------------------------------------------------------------------
   // Days: an index counted from the payload's first day (0 = 1 January 2017), calendar days in UTC.
@@ -368,18 +370,30 @@
     state.entries = entries;
     state.byPlace = byPlace;
     // Thousands of faint context shapes, drawn once the coloured ones are on screen and the page has a
-    // moment (they take longer than the rest of the map): one canvas draws them far faster than as many
-    // SVG paths, and they are only there to situate the rest.
-    var context = function () {
-      var isRecorded = recorded("counties");
-      L.geoJSON(bundle.counties, {pane: "context", filter: function (f) { return !isRecorded(f); }, interactive: false,
-        renderer: L.canvas({padding: 0.5, pane: "context"}), style: {weight: 0.3, color: "#c8c8c8", fill: false}}).addTo(map);
+    // moment: one canvas draws them far faster than as many SVG paths, and they are only there to
+    // situate the rest. They come in slices, one per idle moment, so no slice holds up a frame or a key.
+    var isRecorded = recorded("counties");
+    var rest = bundle.counties.filter(function (f) { return !isRecorded(f); });
+    var counties = L.canvas({padding: 0.5, pane: "context"});
+    var slices = [];
+    for (var i = 0; i < rest.length; i += CONTEXT_SLICE) slices.push(rest.slice(i, i + CONTEXT_SLICE));
+    function drawSlice() {
+      var slice = slices.shift();
+      if (slice) {
+        L.geoJSON(slice, {pane: "context", interactive: false, renderer: counties,
+          style: {weight: 0.3, color: "#c8c8c8", fill: false}}).addTo(map);
+        return later(drawSlice);
+      }
       L.geoJSON(bundle.states, {pane: "outlines", interactive: false, renderer: L.canvas({padding: 0.5, pane: "outlines"}),
         style: {weight: 0.9, color: "#8a8a8a", fill: false}}).addTo(map);
       map.getContainer().setAttribute("data-context", "drawn");
-    };
-    if (window.requestIdleCallback) window.requestIdleCallback(context, {timeout: 1500});
-    else setTimeout(context, 200);
+    }
+    later(drawSlice);
+  }
+
+  function later(task) {
+    if (window.requestIdleCallback) window.requestIdleCallback(task, {timeout: 1500});
+    else setTimeout(task, 50);
   }
 
   // --- Painting a day.
@@ -491,11 +505,12 @@
 
   // --- Telling the server: once the day settles, and on a click.
 
-  function report(click) {
+  // ``always``: report the day even if the server has it (the first paint, below).
+  function report(click, always) {
     clearTimeout(state.settleTimer);
     state.settleTimer = null;
-    var iso = isoDay(state.day, state.data.first_day);
-    if (click == null && iso === state.serverDay) return;
+    var iso = state.data ? isoDay(state.day, state.data.first_day) : state.pendingDay;
+    if (iso == null || (click == null && iso === state.serverDay && !always)) return;
     state.serverDay = iso;
     state.reports += 1;
     var value = JSON.stringify({page: state.pageId, seq: state.reports, day: iso, click: click == null ? null : click});
@@ -509,6 +524,20 @@
     var sent = {last_object_clicked_popup: value};
     global.previous_data = sent; // its own debounced update then finds nothing new to send
     window.Streamlit.setComponentValue(sent);
+  }
+
+  // The server draws the rest of the page (the controls, the story, the chart) only once it hears from
+  // the map: their code would otherwise load alongside the map's and hold up its first paint. Told once,
+  // after the first painted frame, or at once if the map could not load: the rest works without it.
+  function announce() {
+    if (state.announced) return;
+    state.announced = true;
+    report(null, true);
+  }
+
+  function announceOncePainted() {
+    requestAnimationFrame(function () { setTimeout(announce, 0); });
+    setTimeout(announce, ANNOUNCE_LATEST_MS); // a page in a background tab paints no frame
   }
 
   function settleSoon() {
@@ -652,6 +681,7 @@
       state.data = null;
       box.setAttribute("data-load", "failed");
       showMessage("The map could not load its data (" + error.message + ").", function () { load(); });
+      announce();
     });
   }
 
@@ -662,13 +692,14 @@
     state.pendingDay = null;
     state.serverDay = isoDay(day, state.data.first_day);
     paint(clamp(day, 0, state.lastIndex), false);
+    announceOncePainted();
   }
 
   function start(map, config) {
     setupMap(map);
     var box = map.getContainer();
     state = {map: map, config: config, data: null, view: null, entries: null, byPlace: null, day: 0, playing: false,
-      pulsing: new Map(), reports: 0, serverDay: null, pendingDay: null, appliedDaySet: null, settleTimer: null,
+      pulsing: new Map(), reports: 0, announced: false, serverDay: null, pendingDay: null, appliedDaySet: null, settleTimer: null,
       appliedFitSet: null, pageId: Math.random().toString(36).slice(2, 10)};
     var classes = controlClasses();
     state.timeline = new classes.Timeline().addTo(map);
@@ -704,6 +735,7 @@
     } else {
       paint(state.day, false);
     }
+    if (!state.announced) announceOncePainted();
   }
 
   // maps.base_map lists this file before Leaflet, with the data's URLs in its own address

@@ -54,8 +54,10 @@ if data.problems:
 # The map comes first: on a phone the columns stack, and the controls follow it. Everything but the map
 # is drawn once the map page reports its first paint: the code Streamlit loads for the other elements
 # would otherwise hold up that paint by about half a second on a first visit (docs/benchmarks.md).
+# What depends on the day is drawn by the_day() below, into the slots kept for it here.
 map_column, panel_column = st.columns([3, 2], gap="medium")
 painted = view.map_painted(st.session_state)
+map_slot = map_column.container()
 if painted:
     controls = panel_column.columns(2)
     controls[0].radio("Colour by", list(status.DIMENSIONS), key="colour", format_func=lambda key: status.DIMENSIONS[key].label)
@@ -67,6 +69,29 @@ if painted:
         placeholder="Type a name",
         on_change=lambda: st.session_state.update(fly_to=st.session_state.selected),
     )
+    # The readers' tools, under the map: the day as a table, the year's key moments, a second day to compare.
+    switches = map_column.columns([1, 1, 1.3], vertical_alignment="bottom")
+    switches[0].toggle("The day as a table", key="table")
+    switches[1].toggle(
+        "Key moments", key="story", disabled=not key_moments, on_change=lambda: tools.start_story(st.session_state, key_moments)
+    )
+    switches[2].date_input(
+        "Compared with", value=None, min_value=data.first_day, max_value=data.last_day, key="compare", format="YYYY-MM-DD"
+    )
+tools_slot = map_column.container()
+panel_slot = panel_column.container()
+if painted and not selected:
+    panel_column.info("Click a city, county or state on the map, or use **Find a place**, to read its story.")
+recent_slot = panel_column.container()
+if painted:
+    st.markdown(f"##### How many places stood where, by {status.DIMENSIONS[colour].label.lower()}")
+chart_slot = st.container()
+if painted:
+    st.caption(f"{len(data.mapped_ids)} jurisdictions and {len(data.records.events)} events on record.")
+    st.markdown("##### The data of the day shown")
+downloads_slot = st.container()
+if painted:
+    st.caption(f"Every place with its three statuses, the event that set each and its source. {download.LICENCE}. {download.BOUNDARIES}.")
 
 
 def drawn_with() -> tuple[object, ...]:
@@ -84,17 +109,17 @@ whole_page = drawn_with()
 st.session_state.map_day = day
 
 
-# Everything that follows the day. A rerun of this alone leaves the controls above as they are: a
-# "Find a place" list of thousands of names costs the browser more to redraw than all the rest.
+# Everything that follows the day, drawn into the slots above. A rerun of this alone leaves the rest of
+# the page as it is: the browser's cost of a settled day grows with every element redrawn, and a "Find a
+# place" list of thousands of names costs more than all the rest.
 @st.fragment
 def the_day() -> None:
     settled = view.settle_day(st.session_state, data.first_day, data.last_day)
     day, colour, selected = st.session_state.day, st.session_state.colour, st.session_state.selected
     if not settled or drawn_with() != whole_page:
         st.rerun(scope="app")
-    compared_with = st.session_state.compare
-    with map_column:
-        fly = data.views.loc[st.session_state.pop("fly_to")] if st.session_state.get("fly_to") in data.views.index else None
+    fly = data.views.loc[st.session_state.pop("fly_to")] if st.session_state.get("fly_to") in data.views.index else None
+    with map_slot:
         st_folium(
             maps.base_map(changes_url),
             key="map",
@@ -110,87 +135,10 @@ def the_day() -> None:
     st.query_params.from_dict(view.to_query(view.View(day, colour, selected)) | tools.to_query(st.session_state))
     if not painted:
         return
-    with map_column:
-        # The readers' tools, under the map: the day as a table, the year's key moments, a second day to compare.
-        switches = st.columns([1, 1, 1.3], vertical_alignment="bottom")
-        switches[0].toggle("The day as a table", key="table")
-        switches[1].toggle(
-            "Key moments", key="story", disabled=not key_moments, on_change=lambda: tools.start_story(st.session_state, key_moments)
-        )
-        switches[2].date_input(
-            "Compared with", value=None, min_value=data.first_day, max_value=data.last_day, key="compare", format="YYYY-MM-DD"
-        )
-        if st.session_state.story and key_moments:
-            index = st.session_state.moment
-            moment = key_moments[index]
-            st.markdown(moments.card_html(moment, index, len(key_moments), data.sources_by_event), unsafe_allow_html=True)
-            steps = st.columns(2)
-            steps[0].button(
-                "‹ Previous moment",
-                disabled=index == 0,
-                on_click=lambda: tools.go_to_moment(st.session_state, key_moments, st.session_state.moment - 1),
-                width="stretch",
-            )
-            steps[1].button(
-                "Next moment ›",
-                disabled=index == len(key_moments) - 1,
-                on_click=lambda: tools.go_to_moment(st.session_state, key_moments, st.session_state.moment + 1),
-                width="stretch",
-            )
-        if compared_with:
-            early, late = compare.ordered(day, compared_with)
-            st.markdown(
-                f"#### What changed from {story.day_label(early)} to {story.day_label(late)}, by {status.DIMENSIONS[colour].label.lower()}"
-            )
-            st.table(compare.counts(data.changes, data.mapped_ids, colour, day, compared_with).set_index("Category"))
-            moved = compare.changed(data.changes, data.mapped_ids, colour, day, compared_with)
-            st.markdown(compare.list_html(moved, colour, names, data.records.events, data.sources_by_event), unsafe_allow_html=True)
-        if st.session_state.table:
-            tools.fit_categories(st.session_state, colour)
-            whole = table.of_day(data.records, data.changes, names, day)
-            filters = st.columns([1.4, 1, 1, 1.4])
-            filters[0].text_input("Search the table", key="table_find", placeholder="A name, a state, a status")
-            filters[1].multiselect("State", table.states_of(whole), key="table_states", placeholder="Every state")
-            filters[2].multiselect("Kind", tools.KINDS, key="table_kinds", format_func=table.KIND_NAMES.get, placeholder="Every kind")
-            filters[3].multiselect(
-                status.DIMENSIONS[colour].label,
-                [c.key for c in status.DIMENSIONS[colour].categories],
-                key="table_categories",
-                format_func=status.DIMENSIONS[colour].label_of,
-                placeholder="Every category",
-            )
-            chosen_filters = (
-                st.session_state.table_find,
-                st.session_state.table_states,
-                st.session_state.table_kinds,
-                st.session_state.table_categories,
-            )
-            shown = table.narrow(
-                whole,
-                states=chosen_filters[1],
-                kinds=chosen_filters[2],
-                dimension_key=colour,
-                categories=chosen_filters[3],
-                search=chosen_filters[0],
-            )
-            st.caption(
-                f"{len(shown)} of {len(whole)} places on {story.day_label(day)}. Select a row to open the place "
-                "(keyboard: arrows to a row, Shift+Space); sort by a column's header."
-            )
-            table_key = table.widget_key(selected, day, colour, *chosen_filters)
-            st.dataframe(
-                shown,
-                key=table_key,
-                hide_index=True,
-                column_order=table.COLUMNS[1:],
-                on_select=lambda: tools.select_from_table(st.session_state, shown, table_key),
-                selection_mode="single-row",
-                selection_default={"selection": {"rows": table.position_of(shown, selected)}},
-                alt=f"Every place on record and where it stood on {story.day_label(day)}",
-                width="stretch",
-            )
-    with panel_column:
-        if selected:
+    with tools_slot:
+        readers_tools(day, colour, selected)
+    if selected:
+        with panel_slot:
             current = data.status_of(selected, day)
             beneath = law.beneath(state_laws, data.records.jurisdictions, data.changes, selected, day)
             st.markdown(
@@ -203,18 +151,14 @@ def the_day() -> None:
                 data=lambda: view.events_csv(story.events_of(data.records, selected), data.records.sources),
                 on_click="ignore",
             )
-        else:
-            st.info("Click a city, county or state on the map, or use **Find a place**, to read its story.")
-        st.markdown(f"#### On {story.day_label(day)}")
-        recent = story.recent_events(data.records, day)
-        st.markdown(story.recent_html(recent, data.sources_by_event, day, names, story.count_on(data.records, day)), unsafe_allow_html=True)
-
-    st.markdown(f"##### How many places stood where, by {status.DIMENSIONS[colour].label.lower()}")
-    st.vega_lite_chart(chart.category_counts(data.chart_areas[colour], colour, day, data.first_day, data.last_day), width="stretch")
-    st.caption(f"{len(data.mapped_ids)} jurisdictions and {len(data.records.events)} events on record.")
-
-    st.markdown(f"##### The data of {story.day_label(day)}")
-    downloads = st.columns(3)
+    recent = story.recent_events(data.records, day)
+    recent_slot.markdown(
+        f"#### On {story.day_label(day)}\n\n"
+        + story.recent_html(recent, data.sources_by_event, day, names, story.count_on(data.records, day)),
+        unsafe_allow_html=True,
+    )
+    chart_slot.vega_lite_chart(chart.category_counts(data.chart_areas[colour], colour, day, data.first_day, data.last_day), width="stretch")
+    downloads = downloads_slot.columns(3)
     downloads[0].download_button(
         "The day as CSV",
         data=lambda: download.day_csv_of(data, day),
@@ -236,7 +180,80 @@ def the_day() -> None:
         mime="application/zip",
         on_click="ignore",
     )
-    st.caption(f"Every place with its three statuses, the event that set each and its source. {download.LICENCE}. {download.BOUNDARIES}.")
+
+
+def readers_tools(day: date, colour: str, selected: str | None) -> None:
+    """What the switches under the map open: the year's key moments, a second day compared, the day as a table."""
+    if st.session_state.story and key_moments:
+        index = st.session_state.moment
+        moment = key_moments[index]
+        st.markdown(moments.card_html(moment, index, len(key_moments), data.sources_by_event), unsafe_allow_html=True)
+        steps = st.columns(2)
+        steps[0].button(
+            "‹ Previous moment",
+            disabled=index == 0,
+            on_click=lambda: tools.go_to_moment(st.session_state, key_moments, st.session_state.moment - 1),
+            width="stretch",
+        )
+        steps[1].button(
+            "Next moment ›",
+            disabled=index == len(key_moments) - 1,
+            on_click=lambda: tools.go_to_moment(st.session_state, key_moments, st.session_state.moment + 1),
+            width="stretch",
+        )
+    compared_with = st.session_state.compare
+    if compared_with:
+        early, late = compare.ordered(day, compared_with)
+        st.markdown(
+            f"#### What changed from {story.day_label(early)} to {story.day_label(late)}, by {status.DIMENSIONS[colour].label.lower()}"
+        )
+        st.table(compare.counts(data.changes, data.mapped_ids, colour, day, compared_with).set_index("Category"))
+        moved = compare.changed(data.changes, data.mapped_ids, colour, day, compared_with)
+        st.markdown(compare.list_html(moved, colour, names, data.records.events, data.sources_by_event), unsafe_allow_html=True)
+    if st.session_state.table:
+        tools.fit_categories(st.session_state, colour)
+        whole = table.of_day(data.records, data.changes, names, day)
+        filters = st.columns([1.4, 1, 1, 1.4])
+        filters[0].text_input("Search the table", key="table_find", placeholder="A name, a state, a status")
+        filters[1].multiselect("State", table.states_of(whole), key="table_states", placeholder="Every state")
+        filters[2].multiselect("Kind", tools.KINDS, key="table_kinds", format_func=table.KIND_NAMES.get, placeholder="Every kind")
+        filters[3].multiselect(
+            status.DIMENSIONS[colour].label,
+            [c.key for c in status.DIMENSIONS[colour].categories],
+            key="table_categories",
+            format_func=status.DIMENSIONS[colour].label_of,
+            placeholder="Every category",
+        )
+        chosen_filters = (
+            st.session_state.table_find,
+            st.session_state.table_states,
+            st.session_state.table_kinds,
+            st.session_state.table_categories,
+        )
+        shown = table.narrow(
+            whole,
+            states=chosen_filters[1],
+            kinds=chosen_filters[2],
+            dimension_key=colour,
+            categories=chosen_filters[3],
+            search=chosen_filters[0],
+        )
+        st.caption(
+            f"{len(shown)} of {len(whole)} places on {story.day_label(day)}. Select a row to open the place "
+            "(keyboard: arrows to a row, Shift+Space); sort by a column's header."
+        )
+        table_key = table.widget_key(selected, day, colour, *chosen_filters)
+        st.dataframe(
+            shown,
+            key=table_key,
+            hide_index=True,
+            column_order=table.COLUMNS[1:],
+            on_select=lambda: tools.select_from_table(st.session_state, shown, table_key),
+            selection_mode="single-row",
+            selection_default={"selection": {"rows": table.position_of(shown, selected)}},
+            alt=f"Every place on record and where it stood on {story.day_label(day)}",
+            width="stretch",
+        )
 
 
 the_day()

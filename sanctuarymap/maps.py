@@ -17,7 +17,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import branca.element
 import folium
+import jinja2
 from branca.element import MacroElement
 from jinja2 import Template
 
@@ -33,6 +35,11 @@ BOUNDARIES_URL = f"/app/static/{BOUNDARIES_FILE}"
 GENERATED = STATIC / "generated"
 GENERATED_URL = "/app/static/generated"
 CONTIGUOUS_US = [[24.4, -125.0], [49.4, -66.9]]
+
+# branca hands each snippet a map renders (a script, a link) to a new Element, which compiles it as a
+# Jinja template: st_folium renders the map several times a run, so half its time went to compiling
+# the same strings again. They are compiled once; a new view's snippet is a new entry.
+branca.element.Template = functools.lru_cache(maxsize=256)(jinja2.Template)  # type: ignore[assignment,attr-defined]
 
 
 def _versioned(url: str) -> str:

@@ -49,10 +49,13 @@ def map_container(page: Page) -> Locator:
 
 
 def open_app(page: Page, url: str) -> Locator:
-    """Open the app at ``url`` and wait until its shapes are drawn and coloured once; return the map's container."""
+    """Open the app at ``url`` and wait until its shapes are drawn and coloured once, and the rest of the
+    page has followed the map's first paint (app.py); return the map's container."""
     page.goto(url)
     box = map_container(page)
     expect(box).to_have_attribute("data-restyled", re.compile(r"^[1-9]\d*$"), timeout=FIRST_LOAD_MS)
+    expect(box).to_have_attribute("data-reports", re.compile(r"^[1-9]\d*$"), timeout=FIRST_LOAD_MS)
+    expect(page.get_by_role("radiogroup", name="Colour by")).to_be_visible(timeout=FIRST_LOAD_MS)
     return box
 
 

@@ -236,6 +236,19 @@ def test_open_the_page_and_see_the_map(page: Page, app_server):
     expect(page.get_by_role("slider")).to_have_count(0)  # one day on screen: no second day control outside the map
 
 
+def test_the_map_paints_first_and_the_rest_of_the_page_follows(page: Page, app_server):
+    # The first run draws the map alone; the map page reports its first paint once, with the day it was
+    # sent, and the rest of the page follows (its code would otherwise load alongside the map's).
+    box = open_app(page, f"{app_server.url}/?day=2017-08-22&colour=lawsuit")
+    expect(box).to_have_attribute("data-reported", "2017-08-22")
+    assert box.get_attribute("data-reports") == "1"
+    expect(page.get_by_role("radiogroup", name="Colour by").get_by_role("radio", name="Lawsuit")).to_be_checked()
+    expect(page.get_by_role("heading", name="On 22 August 2017")).to_be_visible(timeout=WAIT)
+    expect(page.locator('[data-testid="stVegaLiteChart"]')).to_be_visible(timeout=WAIT)
+    expect(page.get_by_role("button", name="The day as CSV")).to_be_visible(timeout=WAIT)
+    expect(page).to_have_url(url_with(day="2017-08-22", colour="lawsuit"))
+
+
 def test_the_day_control_has_a_name_and_a_value_a_screen_reader_reads(page: Page, app_server):
     open_app(page, f"{app_server.url}/?day=2017-08-22")
     slider = day_slider(page)
@@ -576,6 +589,9 @@ def test_a_failed_fetch_shows_a_message_and_retry_draws_the_map(page: Page, app_
     message = map_frame(page).get_by_role("alert")
     expect(message).to_contain_text("could not load")
     expect(map_frame(page).locator("path.shape")).to_have_count(0)
+    # The rest of the page does not wait for a map that cannot load: Find a place still reaches every place.
+    expect(page.get_by_test_id("stSelectbox").filter(has_text="Find a place")).to_be_visible(timeout=WAIT)
+    expect(page.get_by_role("heading", name="On 22 August 2017")).to_be_visible(timeout=WAIT)
 
     failing["on"] = False
     message.get_by_role("button", name="Retry").click()

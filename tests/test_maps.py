@@ -34,3 +34,14 @@ def test_view_layer_script_cannot_close_its_script_element():
     layer = maps.view_layer(maps.view(date(2017, 8, 22), 1, "lawsuit", "</script><script>alert(1)</script>"))
     (child,) = layer._children.values()
     assert "</script>" not in child.view_json and "<" not in child.view_json
+
+
+def test_each_view_reaches_the_page_though_folium_snippets_are_compiled_once():
+    # The same view twice, and another between: every render carries its own view, not a cached one.
+    rendered = []
+    for day in (date(2017, 8, 22), date(2017, 8, 23), date(2017, 8, 22)):
+        m = maps.base_map("/app/static/generated/changes-0123456789abcdef.json")
+        maps.view_layer(maps.view(day, 1, "lawsuit", None)).add_to(m)
+        rendered.append(m.get_root().render())
+    assert ['"day":"2017-08-22"' in html for html in rendered] == [True, False, True]
+    assert ['"day":"2017-08-23"' in html for html in rendered] == [False, True, False]

@@ -24,6 +24,7 @@ def script(name: str) -> str:
 
 INIT_JS = script("init").replace("__MAP_IFRAME__", MAP_IFRAME)
 FIRST_MAP_JS = script("first-map")
+WHOLE_PAGE_JS = script("whole-page")
 FRAME_HOOKS_JS = script("frame-hooks")
 STEP_DONE_JS = script("step-done")
 SETTLED_JS = script("settled")
@@ -60,6 +61,9 @@ class Page:
 
     def wait_first_map(self, timeout_s: float = 120) -> float:
         return self.page.wait_for_function(FIRST_MAP_JS, polling="raf", timeout=timeout_s * 1000).json_value()
+
+    def wait_whole_page(self, timeout_s: float = 120) -> float:
+        return self.page.wait_for_function(WHOLE_PAGE_JS, polling="raf", timeout=timeout_s * 1000).json_value()
 
     def wait_idle(self, quiet_ms: int = 500, timeout_s: float = 120) -> None:
         since = self.page.evaluate("performance.now()")

@@ -89,8 +89,7 @@ chart_slot = st.container()
 if painted:
     st.caption(f"{len(data.mapped_ids)} jurisdictions and {len(data.records.events)} events on record.")
     st.markdown("##### The data of the day shown")
-# A row the fragment fills: its buttons then travel alone, without blocks of their own.
-downloads_slot = st.container(horizontal=True)
+downloads_slot = st.container()
 if painted:
     st.caption(f"Every place with its three statuses, the event that set each and its source. {download.LICENCE}. {download.BOUNDARIES}.")
 
@@ -159,21 +158,22 @@ def the_day() -> None:
         unsafe_allow_html=True,
     )
     chart_slot.vega_lite_chart(chart.category_counts(data.chart_areas[colour], colour, day, data.first_day, data.last_day), width="stretch")
-    downloads_slot.download_button(
+    downloads = downloads_slot.columns(3)
+    downloads[0].download_button(
         "The day as CSV",
         data=lambda: download.day_csv_of(data, day),
         file_name=download.file_name("day", day, "csv"),
         mime="text/csv",
         on_click="ignore",
     )
-    downloads_slot.download_button(
+    downloads[1].download_button(
         "The day as GeoJSON",
         data=lambda: download.day_geojson_of(data, day),
         file_name=download.file_name("day", day, "geojson"),
         mime="application/geo+json",
         on_click="ignore",
     )
-    downloads_slot.download_button(
+    downloads[2].download_button(
         "All the records (zip)",
         data=lambda: download.records_zip(RECORDS, day),
         file_name=download.file_name("records", day, "zip"),

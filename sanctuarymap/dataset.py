@@ -35,6 +35,12 @@ class Dataset:
 
     # Computed once per loaded dataset: every rerun of every session reads them.
     @cached_property
+    def place_geometries(self) -> dict[str, Any]:
+        """Each drawn place's geometry for the GeoJSON download (``geodata.place_geometries``): the same
+        for every day, so worked out once, on the first download."""
+        return geodata.place_geometries(self.boundaries, self.drawn)
+
+    @cached_property
     def mapped_ids(self) -> list[str]:
         """Jurisdictions on the map (all but the nation), in name order."""
         jurisdictions = self.records.jurisdictions

@@ -17,7 +17,6 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-import shapely
 
 from sanctuarymap import dataset, geodata, records, status
 
@@ -78,23 +77,9 @@ def day_csv(table: pd.DataFrame) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def day_frame(table: pd.DataFrame, boundaries: geodata.Boundaries, drawn: pd.DataFrame) -> gpd.GeoDataFrame:
-    """``day_rows`` on each place's geometry, in longitude/latitude (EPSG:4326).
-
-    A state or county is its shape (made valid); a city is its point, or the union of the county shapes
-    that draw it (San Francisco, New York City ...). A place with no shape is left out.
-    """
-    geometries: dict[str, Any] = {}
-    for jurisdiction_id, shapes in drawn.groupby("jurisdiction_id", sort=False):
-        parts = []
-        for layer, geoid in zip(shapes["layer"], shapes["geoid"]):
-            found = boundaries.layer(layer).loc[lambda frame, g=geoid: frame["GEOID"] == g].geometry
-            parts.extend(found)
-        if parts:
-            # The quantized shapes can be slightly invalid (a ring touching itself); buffer(0) mends them for
-            # the GIS reading the file, and merges the counties that draw one city.
-            mended = [p if p.geom_type == "Point" else p.buffer(0) for p in parts]
-            geometries[str(jurisdiction_id)] = mended[0] if len(mended) == 1 else shapely.union_all(mended)
+def day_frame(table: pd.DataFrame, geometries: dict[str, Any]) -> gpd.GeoDataFrame:
+    """``day_rows`` on each place's geometry (``geodata.place_geometries``), in longitude/latitude
+    (EPSG:4326). A place with no shape is left out."""
     kept = table[table["jurisdiction_id"].isin(set(geometries))].drop(columns=["licence"]).reset_index(drop=True)
     return gpd.GeoDataFrame(kept, geometry=[geometries[j] for j in kept["jurisdiction_id"]], crs=geodata.CRS)
 
@@ -136,4 +121,4 @@ def day_csv_of(data: dataset.Dataset, day: date) -> bytes:
 def day_geojson_of(data: dataset.Dataset, day: date) -> bytes:
     """The day's GeoJSON for a loaded dataset."""
     rows = day_rows(data.records, data.changes, data.names, day, data.sources_by_event)
-    return day_geojson(day_frame(rows, data.boundaries, data.drawn), day)
+    return day_geojson(day_frame(rows, data.place_geometries), day)

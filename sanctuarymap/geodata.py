@@ -200,6 +200,26 @@ def drawn_shapes(jurisdictions: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["jurisdiction_id", "name", "layer", "geoid"])
 
 
+def place_geometries(boundaries: Boundaries, drawn: pd.DataFrame) -> dict[str, Any]:
+    """Each drawn jurisdiction's geometry, in longitude/latitude (``CRS``): a state or county is its shape
+    (made valid), a city its point, or the union of the county shapes that draw it (San Francisco, New
+    York City ...). A jurisdiction none of whose shapes is found is left out."""
+    by_key: dict[tuple[str, str], list[Any]] = {}
+    for layer in drawn["layer"].unique():
+        frame = boundaries.layer(layer)
+        for geoid, geometry in zip(frame["GEOID"], frame.geometry):
+            by_key.setdefault((layer, geoid), []).append(geometry)
+    geometries: dict[str, Any] = {}
+    for jurisdiction_id, shapes in drawn.groupby("jurisdiction_id", sort=False):
+        parts = [part for key in zip(shapes["layer"], shapes["geoid"]) for part in by_key.get(key, [])]
+        if parts:
+            # The quantized shapes can be slightly invalid (a ring touching itself); buffer(0) mends them for
+            # the GIS reading a download, and merges the counties that draw one city.
+            mended = [p if p.geom_type == "Point" else p.buffer(0) for p in parts]
+            geometries[str(jurisdiction_id)] = mended[0] if len(mended) == 1 else shapely.union_all(mended)
+    return geometries
+
+
 def views(boundaries: Boundaries, drawn: pd.DataFrame) -> pd.DataFrame:
     """Where to look at each drawn jurisdiction: centre latitude, longitude and a zoom level."""
     rows = []

@@ -120,6 +120,20 @@ def test_download_the_day_as_csv_and_geojson_and_the_whole_records(page: Page, a
     assert any(n.endswith("/sanctuarymap-events.csv") for n in names) and any(n.endswith("/README.md") for n in names)
 
 
+def test_after_a_settled_day_the_downloads_are_of_the_new_day(page: Page, app_server):
+    # The day's buttons are redrawn by the day's own rerun; each must still answer its click.
+    open_app(page, f"{app_server.url}/?day=2017-09-15")
+    press(page, "ArrowRight")
+    expect(page.get_by_role("heading", name="On 16 September 2017")).to_be_visible(timeout=WAIT)
+    for name, file_name in [
+        ("The day as GeoJSON", "sanctuarymap-day-2017-09-16.geojson"),
+        ("The day as CSV", "sanctuarymap-day-2017-09-16.csv"),
+    ]:
+        with page.expect_download() as got:
+            page.get_by_role("button", name=name).click()
+        assert got.value.suggested_filename == file_name
+
+
 def test_compare_two_days(page: Page, app_server):
     box = open_app(page, f"{app_server.url}/?day=2017-08-22&colour=lawsuit")
     # Streamlit's date field: year, month and day, each a spin button; typing moves from one to the next.

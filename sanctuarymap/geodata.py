@@ -200,35 +200,40 @@ def drawn_shapes(jurisdictions: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["jurisdiction_id", "name", "layer", "geoid"])
 
 
-def place_geometries(boundaries: Boundaries, drawn: pd.DataFrame) -> dict[str, Any]:
-    """Each drawn jurisdiction's geometry, in longitude/latitude (``CRS``): a state or county is its shape
-    (made valid), a city its point, or the union of the county shapes that draw it (San Francisco, New
-    York City ...). A jurisdiction none of whose shapes is found is left out."""
+def shapes_by_place(boundaries: Boundaries, drawn: pd.DataFrame) -> dict[str, list[Any]]:
+    """The geometries that draw each jurisdiction (``drawn``), in longitude/latitude (``CRS``), found by
+    layer and GEOID through one index per layer rather than a scan per shape (thousands with every county).
+    A jurisdiction none of whose shapes is found is left out."""
     by_key: dict[tuple[str, str], list[Any]] = {}
     for layer in drawn["layer"].unique():
         frame = boundaries.layer(layer)
         for geoid, geometry in zip(frame["GEOID"], frame.geometry):
             by_key.setdefault((layer, geoid), []).append(geometry)
-    geometries: dict[str, Any] = {}
+    found: dict[str, list[Any]] = {}
     for jurisdiction_id, shapes in drawn.groupby("jurisdiction_id", sort=False):
         parts = [part for key in zip(shapes["layer"], shapes["geoid"]) for part in by_key.get(key, [])]
         if parts:
-            # The quantized shapes can be slightly invalid (a ring touching itself); buffer(0) mends them for
-            # the GIS reading a download, and merges the counties that draw one city.
-            mended = [p if p.geom_type == "Point" else p.buffer(0) for p in parts]
-            geometries[str(jurisdiction_id)] = mended[0] if len(mended) == 1 else shapely.union_all(mended)
+            found[str(jurisdiction_id)] = parts
+    return found
+
+
+def place_geometries(boundaries: Boundaries, drawn: pd.DataFrame) -> dict[str, Any]:
+    """Each drawn jurisdiction's one geometry (``shapes_by_place``): a state or county is its shape (made
+    valid), a city its point, or the union of the county shapes that draw it (San Francisco, New York City ...)."""
+    geometries: dict[str, Any] = {}
+    for jurisdiction_id, parts in shapes_by_place(boundaries, drawn).items():
+        # The quantized shapes can be slightly invalid (a ring touching itself); buffer(0) mends them for
+        # the GIS reading a download, and merges the counties that draw one city.
+        mended = [p if p.geom_type == "Point" else p.buffer(0) for p in parts]
+        geometries[jurisdiction_id] = mended[0] if len(mended) == 1 else shapely.union_all(mended)
     return geometries
 
 
 def views(boundaries: Boundaries, drawn: pd.DataFrame) -> pd.DataFrame:
     """Where to look at each drawn jurisdiction: centre latitude, longitude and a zoom level."""
     rows = []
-    for jurisdiction_id, shapes in drawn.groupby("jurisdiction_id", sort=False):
-        parts = [boundaries.layer(layer).loc[lambda d, g=geoid: d["GEOID"] == g] for layer, geoid in zip(shapes["layer"], shapes["geoid"])]
-        frame = pd.concat(parts)
-        if frame.empty:
-            continue
-        minx, miny, maxx, maxy = frame.total_bounds
+    for jurisdiction_id, parts in shapes_by_place(boundaries, drawn).items():
+        minx, miny, maxx, maxy = shapely.total_bounds(parts)
         span = max(maxx - minx, maxy - miny)
         zoom = 10 if span < 0.05 else 9 if span < 0.5 else 8 if span < 1.5 else 6 if span < 6 else 5
         rows.append((jurisdiction_id, (miny + maxy) / 2, (minx + maxx) / 2, zoom))

@@ -1,5 +1,6 @@
 """Sanctuary Map 2017: replay the year's fight over sanctuary policies, day by day."""
 
+import html
 import os
 from datetime import date
 from pathlib import Path
@@ -7,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit_folium import st_folium
 
-from sanctuarymap import chart, compare, dataset, download, law, maps, moments, payload, status, story, table, tools, view
+from sanctuarymap import chart, compare, dataset, download, glossary, law, maps, moments, payload, plural, status, story, table, tools, view
 
 HERE = Path(__file__).parent
 # Another records folder can be shown with the same shapes (the tests and the benchmark do), and
@@ -19,7 +20,7 @@ GEODATA = Path(os.environ.get("SANCTUARYMAP_GEODATA", HERE / "geodata"))
 load_dataset = st.cache_resource(show_spinner="Loading records and boundaries…", max_entries=2)(dataset.load)
 
 st.set_page_config(page_title="Sanctuary Map 2017", page_icon="🗺️", layout="wide")
-st.markdown(story.STYLE, unsafe_allow_html=True)
+st.html(HERE / "static" / "css" / "page.css")
 
 data = load_dataset(str(RECORDS), str(GEODATA), freeze=True, version=dataset.files_version(RECORDS, GEODATA))
 # Every status change, published once per content as a static file the map page fetches and caches.
@@ -48,7 +49,8 @@ st.caption(
 if moment_problems or law_problems:
     st.warning("Left out of the key moments and state laws: " + "; ".join(str(p) for p in moment_problems + law_problems))
 if data.problems:
-    with st.expander(f"⚠️ {len(data.problems)} problem(s) in the records and boundaries: what they name is left out", expanded=True):
+    problems = plural.counted(len(data.problems), "problem")
+    with st.expander(f"⚠️ {problems} in the records and boundaries: what they name is left out", expanded=True):
         st.dataframe(story.problems_table(data.problems), hide_index=True, width="stretch")
 
 # The map comes first: on a phone the columns stack, and the controls follow it. Everything but the map
@@ -59,6 +61,7 @@ map_column, panel_column = st.columns([3, 2], gap="medium")
 painted = view.map_painted(st.session_state)
 map_slot = map_column.container()
 if painted:
+    map_column.markdown(story.key_line_html(colour, len(data.mapped_ids)), unsafe_allow_html=True)
     controls = panel_column.columns(2)
     controls[0].radio("Colour by", list(status.DIMENSIONS), key="colour", format_func=lambda key: status.DIMENSIONS[key].label)
     controls[1].selectbox(
@@ -75,20 +78,30 @@ if painted:
     switches[1].toggle(
         "Key moments", key="story", disabled=not key_moments, on_change=lambda: tools.start_story(st.session_state, key_moments)
     )
-    switches[2].date_input(
-        "Compared with", value=None, min_value=data.first_day, max_value=data.last_day, key="compare", format="YYYY-MM-DD"
-    )
+    switches[2].toggle("Compare with another day", key="comparing", on_change=lambda: tools.start_compare(st.session_state))
+    if st.session_state.comparing:
+        # Shown once comparing: it starts at the day shown, so that its calendar opens there (Enter applies a typed date).
+        map_column.date_input("The other day", min_value=data.first_day, max_value=data.last_day, key="compare", format="YYYY-MM-DD")
 tools_slot = map_column.container()
+# The key moment sits beside the map, at the top of the panel: the reader sees the map fly while reading it.
+moment_slot = panel_column.container()
 panel_slot = panel_column.container()
 if painted and not selected:
     panel_column.info("Click a city, county or state on the map, or use **Find a place**, to read its story.")
 recent_slot = panel_column.container()
 if painted:
-    st.markdown(f"##### How many places stood where, by {status.DIMENSIONS[colour].label.lower()}")
+    st.html(
+        f'<h2 class="sm-h2" id="chart-heading">{chart.title(colour)}</h2>'
+        # The chart's description, which page.js ties to the chart (aria-describedby): the chart names itself.
+        f'<p hidden id="chart-description">{html.escape(chart.description(colour))}</p>'
+    )
 chart_slot = st.container()
 if painted:
-    st.caption(f"{len(data.mapped_ids)} jurisdictions and {len(data.records.events)} events on record.")
-    st.markdown("##### The data of the day shown")
+    st.caption(
+        f"{plural.counted(len(data.mapped_ids), 'place')} and {plural.counted(len(data.records.events), 'event')} on record. "
+        "The line marks the day shown."
+    )
+    st.html('<h2 class="sm-h2">The data of the day shown</h2>')
 downloads_slot = st.container()
 if painted:
     st.caption(f"Every place with its three statuses, the event that set each and its source. {download.LICENCE}. {download.BOUNDARIES}.")
@@ -135,6 +148,8 @@ def the_day() -> None:
     st.query_params.from_dict(view.to_query(view.View(day, colour, selected)) | tools.to_query(st.session_state))
     if not painted:
         return
+    with moment_slot:
+        key_moment()
     with tools_slot:
         readers_tools(day, colour, selected)
     if selected:
@@ -142,7 +157,10 @@ def the_day() -> None:
             current = data.status_of(selected, day)
             beneath = law.beneath(state_laws, data.records.jurisdictions, data.changes, selected, day)
             st.markdown(
-                story.panel_html(data.records, data.sources_by_event, current, selected, day, names, beneath), unsafe_allow_html=True
+                story.panel_html(
+                    data.records, data.sources_by_event, current, selected, day, names, beneath, st.session_state.get("opened", 0)
+                ),
+                unsafe_allow_html=True,
             )
             st.download_button(
                 "Download these events (CSV)",
@@ -153,8 +171,10 @@ def the_day() -> None:
             )
     recent = story.recent_events(data.records, day)
     recent_slot.markdown(
-        f"#### On {story.day_label(day)}\n\n"
-        + story.recent_html(recent, data.sources_by_event, day, names, story.count_on(data.records, day)),
+        f'<h2 class="sm-h2">On {story.day_label(day)}</h2>'
+        + story.recent_html(recent, data.sources_by_event, day, names, story.count_on(data.records, day))
+        # What the page's live region reads out (static/js/page.js): the day settled on and its events.
+        + f'<div hidden data-announce="{html.escape(story.announcement(data.records, day, names), quote=True)}"></div>',
         unsafe_allow_html=True,
     )
     chart_slot.vega_lite_chart(chart.category_counts(data.chart_areas[colour], colour, day, data.first_day, data.last_day), width="stretch")
@@ -182,12 +202,13 @@ def the_day() -> None:
     )
 
 
-def readers_tools(day: date, colour: str, selected: str | None) -> None:
-    """What the switches under the map open: the year's key moments, a second day compared, the day as a table."""
+def key_moment() -> None:
+    """The year's key moment the reader is at, with the steps to the others (the Key moments switch)."""
     if st.session_state.story and key_moments:
         index = st.session_state.moment
         moment = key_moments[index]
-        st.markdown(moments.card_html(moment, index, len(key_moments), data.sources_by_event), unsafe_allow_html=True)
+        # The steps first: they stay in one place from moment to moment, however long the text, so Next is
+        # pressed again where it was, and the map beside them is in view (1366x768).
         steps = st.columns(2)
         steps[0].button(
             "‹ Previous moment",
@@ -201,11 +222,21 @@ def readers_tools(day: date, colour: str, selected: str | None) -> None:
             on_click=lambda: tools.go_to_moment(st.session_state, key_moments, st.session_state.moment + 1),
             width="stretch",
         )
-    compared_with = st.session_state.compare
+        st.markdown(moments.card_html(moment, index, len(key_moments), data.sources_by_event), unsafe_allow_html=True)
+
+
+def readers_tools(day: date, colour: str, selected: str | None) -> None:
+    """What the switches under the map open: a second day compared, the day as a table."""
+    compared_with = st.session_state.get("compare") if st.session_state.get("comparing") else None
     if compared_with:
         early, late = compare.ordered(day, compared_with)
-        st.markdown(
-            f"#### What changed from {story.day_label(early)} to {story.day_label(late)}, by {status.DIMENSIONS[colour].label.lower()}"
+        st.html(
+            f'<h2 class="sm-h2">What changed from {story.day_label(early)} to {story.day_label(late)}, '
+            f"by {status.DIMENSIONS[colour].label.lower()}</h2>"
+        )
+        st.caption(
+            "On the map, the places that changed keep their colour (the later day's) and the others are faded. "
+            "Move the day, or type the other day above."
         )
         st.table(compare.counts(data.changes, data.mapped_ids, colour, day, compared_with).set_index("Category"))
         moved = compare.changed(data.changes, data.mapped_ids, colour, day, compared_with)
@@ -258,6 +289,11 @@ def readers_tools(day: date, colour: str, selected: str | None) -> None:
 
 the_day()
 
+if painted:
+    # Every term the panel, On this day and the legend link to (glossary.anchor): always on the page.
+    st.html(f'<h2 class="sm-h2" id="what-the-words-mean">What the words mean</h2>{glossary.html_list()}')
 # Drawn only when asked for: with thousands of places its tables would hold up the map's first paint.
-if painted and st.toggle("About this map: sources, rules, how to add a record", key="about"):
+if painted and st.toggle("About this map: what is counted, by whom, the limits; how to add a record", key="about"):
     st.markdown(story.about_markdown(data), unsafe_allow_html=False)
+# The page's own script (static/js/page.js): the live region, the focus on an opened place, Enter in a date field.
+st.html(f"<script>{(HERE / 'static' / 'js' / 'page.js').read_text(encoding='utf-8')}</script>", unsafe_allow_javascript=True)

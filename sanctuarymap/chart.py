@@ -38,13 +38,34 @@ def areas(counts: pd.DataFrame, dimension_key: str, first: date) -> pd.DataFrame
     )
 
 
+def title(dimension_key: str) -> str:
+    """What the chart shows, in words: its accessible name."""
+    return f"How many places stood where, by {status.DIMENSIONS[dimension_key].label.lower()}, day by day"
+
+
+def description(dimension_key: str) -> str:
+    """The chart described for those who cannot see it (the page ties it to the chart). Like ``title``, it names
+    no day: a settled day then changes only the ``day`` dataset of the spec (anything else redraws the chart)."""
+    dimension = status.DIMENSIONS[dimension_key]
+    return (
+        f"Stacked areas, one per category of {dimension.label.lower()} ("
+        + ", ".join(c.label for c in dimension.categories)
+        + "), give the number of places on record in each, day by day. A labelled vertical line marks the day "
+        "the map shows. The same numbers are in the day's table and its CSV download."
+    )
+
+
 def category_counts(values: pd.DataFrame, dimension_key: str, day: date, first: date, last: date) -> dict[str, Any]:
-    """Stacked areas per category (``areas`` of the same dimension), with a rule at ``day``."""
+    """Stacked areas per category (``areas`` of the same dimension), with a labelled rule at ``day`` and a legend."""
     categories = status.DIMENSIONS[dimension_key].categories
     labels = [c.label for c in categories]
     # Day indexes back to dates, in UTC as the axis reads them; category indexes back to labels.
     as_date = {"calculate": f"utc({first.year}, {first.month - 1}, {first.day} + datum.d)", "as": "date"}
+    # The day's label sits right of its line, or left of it near the year's end, where it would be cut.
+    late = (last - first).days * 4 // 5
+    day_label = [as_date, {"calculate": "utcFormat(datum.date, '%-d %b')", "as": "label"}]
     return {
+        "description": title(dimension_key),  # Vega makes it the chart's accessible name (aria-label)
         "height": 170,
         "datasets": {"areas": values, "day": [{"d": (day - first).days}]},
         "layer": [
@@ -69,7 +90,7 @@ def category_counts(values: pd.DataFrame, dimension_key: str, day: date, first: 
                     "color": {
                         "field": "category",
                         "type": "nominal",
-                        "legend": None,
+                        "legend": {"orient": "bottom", "title": None, "direction": "horizontal", "labelLimit": 260, "symbolType": "square"},
                         "scale": {"domain": labels, "range": [c.colour for c in categories]},
                     },
                     "order": {"field": "c", "type": "quantitative"},
@@ -86,6 +107,19 @@ def category_counts(values: pd.DataFrame, dimension_key: str, day: date, first: 
                 "mark": {"type": "rule", "color": "#000", "strokeWidth": 1.5},
                 "encoding": {"x": {"field": "date", "type": "temporal", "scale": {"type": "utc"}}},
             },
+            *(
+                {
+                    "data": {"name": "day"},
+                    "transform": [*day_label, {"filter": f"datum.d {test} {late}"}],
+                    "mark": {"type": "text", "align": align, "dx": dx, "baseline": "top", "fontWeight": "bold", "color": "#000"},
+                    "encoding": {
+                        "x": {"field": "date", "type": "temporal", "scale": {"type": "utc"}},
+                        "y": {"value": 2},
+                        "text": {"field": "label", "type": "nominal"},
+                    },
+                }
+                for test, align, dx in (("<=", "left", 4), (">", "right", -4))
+            ),
         ],
     }
 

@@ -23,7 +23,7 @@ import shapely
 from pydantic import BaseModel, ConfigDict, field_validator
 from shapely.geometry import shape
 
-from sanctuarymap import records
+from sanctuarymap import plural, records
 
 STATES_FILE = "census-states-2017.geojson"
 COUNTIES_FILE = "census-counties-2017.geojson"
@@ -42,7 +42,7 @@ class GeodataError(ValueError):
     def __init__(self, problems: list[records.Problem]):
         self.problems = problems
         lines = "\n".join(f"- {p}" for p in problems)
-        super().__init__(f"{len(problems)} problem(s) in the geodata:\n{lines}")
+        super().__init__(f"{plural.counted(len(problems), 'problem')} in the geodata:\n{lines}")
 
 
 @dataclass

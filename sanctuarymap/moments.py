@@ -109,6 +109,6 @@ def card_html(moment: Moment, index: int, count: int, sources_by_event: dict[str
     return (
         f'<div class="sm-moment" data-moment="{index + 1}" data-event="{html.escape(moment.event_id)}">'
         f'<div class="sm-when">Moment {index + 1} of {count} · {html.escape(story.day_label(moment.day))}</div>'
-        f'<h4 class="sm-moment-title">{html.escape(moment.headline)}</h4>'
+        f'<h2 class="sm-moment-title sm-h2">{html.escape(moment.headline)}</h2>'
         f"<p>{html.escape(moment.text)}</p>{story.sources_html(sources_by_event.get(moment.event_id))}</div>"
     )

@@ -25,7 +25,7 @@ from typing import Any, Literal, TypeVar
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from sanctuarymap import status
+from sanctuarymap import plural, status
 
 JURISDICTIONS_FILE = "sanctuarymap-jurisdictions.csv"
 EVENTS_FILE = "sanctuarymap-events.csv"
@@ -75,7 +75,7 @@ class RecordsError(ValueError):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         lines = "\n".join(f"- {p}" for p in problems)
-        super().__init__(f"{len(problems)} problem(s) in the records:\n{lines}")
+        super().__init__(f"{plural.counted(len(problems), 'problem')} in the records:\n{lines}")
 
 
 @dataclass

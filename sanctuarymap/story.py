@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from sanctuarymap import records, status
+from sanctuarymap import glossary, plural, records, status
 
 # An event's sources: a DataFrame of them, or its rows (dataset.Dataset.sources_by_event).
 Sources = pd.DataFrame | Sequence[Any]
@@ -28,6 +28,11 @@ def _text(value: str) -> str:
     markdown, so a summary with an empty line in it could add images and links.
     """
     return "<br>".join(html.escape(line) for line in str(value).splitlines())
+
+
+def _linked(value: str) -> str:
+    """``_text`` with the glossary's terms linked to their entries."""
+    return glossary.link_terms(_text(value))
 
 
 def day_label(day: date) -> str:
@@ -74,9 +79,9 @@ def timeline_html(events: pd.DataFrame, by_event: Mapping[str, Sources], day: da
         items.append(
             f'<li class="sm-event{" sm-upcoming" if upcoming else ""}" data-event="{html.escape(event.event_id)}">'
             f'<div class="sm-when">{html.escape(when_label(event.date, event.date_precision))}'
-            f" · {_text(status.kind_label(event.kind))}"
+            f" · {_linked(status.kind_label(event.kind))}"
             f"{' · <em>still to come</em>' if upcoming else ''}</div>"
-            f'<div class="sm-summary">{_text(event.summary)}</div>{concerns}'
+            f'<div class="sm-summary">{_linked(event.summary)}</div>{concerns}'
             f"{sources_html(by_event.get(event.event_id))}</li>"
         )
     return '<ol class="sm-timeline">' + "".join(items) + "</ol>"
@@ -88,17 +93,27 @@ def _is_web_url(url: str) -> bool:
     return records.is_web_url(url)
 
 
+def has_title(title: object) -> bool:
+    """Whether a source's title is a title: not empty, and not a note in square brackets standing in for one
+    ("[headline from URL] ...", "[...: title from the page address]")."""
+    return isinstance(title, str) and bool(title.strip()) and not title.strip().startswith("[")
+
+
+UNTITLED = "title not recorded"
+
+
 def sources_html(sources: Sources | None) -> str:
-    """A list of links; ``sources`` is a DataFrame of sources, or a list of its rows (named tuples)."""
+    """A list of citations, each a link when its URL is http(s): outlet, title, date. A source without a title
+    (``has_title``) reads "title not recorded" in its place."""
     if sources is None or len(sources) == 0:
         return ""
     parts = []
     source: Any  # a row from itertuples: pandas-stubs types each field as any scalar
     for source in sources.itertuples(index=False) if isinstance(sources, pd.DataFrame) else sources:
-        text = f"{source.outlet}: {source.title}"
+        title = _text(source.title) if has_title(source.title) else f'<span class="sm-untitled">{UNTITLED}</span>'
+        label = f"{_text(source.outlet)}: {title}"
         if pd.notna(source.published) and source.published:
-            text += f" ({day_label(source.published)})"
-        label = _text(text)
+            label += f" ({html.escape(day_label(source.published))})"
         if _is_web_url(source.url):
             parts.append(
                 f'<li><a href="{html.escape(source.url, quote=True)}" target="_blank" rel="noopener noreferrer nofollow">{label}</a></li>'
@@ -124,25 +139,6 @@ def count_on(recs: records.Records, day: date) -> int:
     return int(dates.searchsorted(day, side="right") - dates.searchsorted(day, side="left"))
 
 
-STYLE = """<style>
-.sm-timeline, .sm-recent { list-style: none; padding-left: 0; margin: 0; }
-.sm-event { border-left: 3px solid #0072B2; padding: 0.2rem 0 0.5rem 0.7rem; margin-bottom: 0.4rem; }
-.sm-event.sm-upcoming { border-left-color: #c8c8c8; color: #777; }
-.sm-when { font-size: 0.8rem; font-weight: 600; color: #444; }
-.sm-upcoming .sm-when { color: #888; }
-.sm-summary { font-size: 0.92rem; }
-.sm-concerns { font-size: 0.78rem; color: #666; }
-.sm-sources { font-size: 0.78rem; margin: 0.15rem 0 0 0; padding-left: 1rem; }
-.sm-status { border-collapse: collapse; margin-bottom: 0.6rem; font-size: 0.9rem; }
-.sm-status td { padding: 0.15rem 0.6rem 0.15rem 0; }
-.sm-panel-title { margin: 0 0 0.2rem 0; }
-.sm-timeline-box { max-height: 26rem; overflow-y: auto; }
-/* The map, its legend and its timeline fit in the first screenful of a 1366x768 laptop. */
-[data-testid="stMainBlockContainer"] { padding-top: 2.2rem; }
-h1 { font-size: 1.9rem !important; padding: 0 0 0.1rem 0 !important; }
-</style>"""
-
-
 def problems_table(problems: list[records.Problem]) -> pd.DataFrame:
     """Problems as rows a reader can scan: file, row, column, expected, found."""
     return pd.DataFrame([vars(p) for p in problems], columns=["file", "row", "column", "expected", "found"])
@@ -156,26 +152,66 @@ def panel_html(
     day: date,
     names: dict[str, str],
     beneath: str | None = None,
+    opened: int = 0,
 ) -> str:
     """The story of one jurisdiction: its status on ``day`` on every dimension, then its timeline.
 
     ``beneath`` (``law.beneath``), if given, is a line under the status: the state law the place stands under.
+    ``opened`` counts the places opened by a click on the map (``view.settle``): the page brings a newly
+    opened panel into sight (static/js/page.js).
     """
     rows = "".join(
-        f"<tr><td>{html.escape(label)}</td><td><strong>{html.escape(value)}</strong></td></tr>"
+        f"<tr><td>{_linked(label)}</td><td><strong>{_linked(value)}</strong></td></tr>"
         for label, value in status_rows(current, jurisdiction_id)
     )
     events = events_of(recs, jurisdiction_id)
     upcoming = int((events["date"] > day).sum())
     return (
-        f'<div class="sm-panel" data-selected="{html.escape(jurisdiction_id)}">'
-        f'<h3 class="sm-panel-title">{_text(names.get(jurisdiction_id, jurisdiction_id))}</h3>'
+        f'<div class="sm-panel" data-selected="{html.escape(jurisdiction_id)}" data-opened="{int(opened)}">'
+        f'<h2 class="sm-panel-title sm-h2" tabindex="-1">{_text(names.get(jurisdiction_id, jurisdiction_id))}</h2>'
         f"<div>On {html.escape(day_label(day))}:</div>"
         f'<table class="sm-status">{rows}</table>'
-        + (f'<p class="sm-law" data-law="state">Beneath state law: {_text(beneath)}.</p>' if beneath else "")
-        + f"<div><strong>{len(events)} event(s)</strong>{f', {upcoming} still to come' if upcoming else ''}</div>"
+        + (f'<p class="sm-law" data-law="state">Beneath state law: {_linked(beneath)}.</p>' if beneath else "")
+        + f"<div><strong>{plural.counted(len(events), 'event')}</strong>{f', {upcoming} still to come' if upcoming else ''}</div>"
         f'<div class="sm-timeline-box">{timeline_html(events, by_event, day, names)}</div></div>'
     )
+
+
+# What the colours count, for the line under the map, and the glossary entry that explains the dimension.
+COLOURS_COUNT = {
+    "sanctuary": ("each place's sanctuary status", "sanctuary"),
+    "pressure": ("the federal pressure on each place: the federal lists and letters that named it, and DOJ's findings", "federal-lists"),
+    "lawsuit": ("each place's lawsuits over sanctuary policy", None),
+}
+
+
+def key_line_html(dimension_key: str, places: int) -> str:
+    """One line under the map: what the colours count, how many places are on record, what grey and blank mean."""
+    counts, term = COLOURS_COUNT[dimension_key]
+    told = glossary.link_terms(html.escape(counts)) if term else html.escape(counts)
+    baseline = status.DIMENSIONS[dimension_key].categories[0].label
+    return (
+        f'<p class="sm-key-line">The colours show {told} on the day shown. '
+        f"{plural.counted(places, 'place')} (states, counties and cities) are on record; grey is a place on record with "
+        f"nothing of this kind yet (“{html.escape(baseline)}”). A place left blank has <strong>no record</strong> here: "
+        f"we have not recorded it, which does not mean it has no policy.</p>"
+    )
+
+
+def announcement(recs: records.Records, day: date, names: dict[str, str], most: int = 3) -> str:
+    """What the page's live region says when it settles on ``day``: the day and its events, briefly."""
+    dates = recs.events["date"]
+    todays = recs.events.iloc[int(dates.searchsorted(day, side="left")) : int(dates.searchsorted(day, side="right"))]
+    if todays.empty:
+        return f"{day_label(day)}: no events recorded that day."
+    told = []
+    event: Any  # a row from itertuples: pandas-stubs types each field as any scalar
+    for event in todays.head(most).itertuples(index=False):
+        places = [names.get(j, j) for j in event.jurisdiction_ids if j != "us"]
+        where = f" ({', '.join(places[:2])}{' and others' if len(places) > 2 else ''})" if places else ""
+        told.append(f"{status.kind_label(event.kind)}{where}")
+    more = f"; and {len(todays) - most} more" if len(todays) > most else ""
+    return f"{day_label(day)}: {plural.counted(len(todays), 'event')}. " + "; ".join(told) + more + "."
 
 
 def recent_html(events: pd.DataFrame, by_event: Mapping[str, Sources], day: date, names: dict[str, str], on_the_day: int = 0) -> str:
@@ -185,7 +221,7 @@ def recent_html(events: pd.DataFrame, by_event: Mapping[str, Sources], day: date
     body = timeline_html(events, by_event, day, names).replace('class="sm-timeline"', 'class="sm-timeline sm-recent"', 1)
     left_out = on_the_day - int((events["date"] == day).sum())
     if left_out > 0:
-        body += f'<p class="sm-more">… and {left_out} more event{"s" if left_out > 1 else ""} on {html.escape(day_label(day))}.</p>'
+        body += f'<p class="sm-more">… and {plural.counted(left_out, "more event", "more events")} on {html.escape(day_label(day))}.</p>'
     return body
 
 
@@ -217,7 +253,14 @@ def federal_lists(recs: records.Records) -> pd.DataFrame:
 
 
 def about_markdown(data: Any) -> str:  # a dataset.Dataset (which imports this module)
-    """The about page: what the map shows, where it comes from, how status is derived."""
+    """The about page: for readers first (what is counted, by whom, the limits), then for contributors."""
+    recs = data.records
+    counts = (
+        f"{plural.counted(len(data.mapped_ids), 'place')}, {plural.counted(len(recs.events), 'event')} "
+        f"and {plural.counted(len(recs.sources), 'source')}"
+    )
+    dimensions = "\n".join(f"- **{d.label}**: " + ", ".join(f"“{c.label}”" for c in d.categories) + "." for d in status.DIMENSIONS.values())
+    lists = "\n".join(f"| {row.when} | {row.kind} | {row.named} | {row.only_here} |" for row in federal_lists(recs).itertuples())
     rules = "\n".join(
         f"| `{kind}` | {label} | "
         + (
@@ -229,47 +272,68 @@ def about_markdown(data: Any) -> str:  # a dataset.Dataset (which imports this m
         + " |"
         for kind, (label, rule) in status.EVENT_KINDS.items()
     )
-    counts = f"{len(data.mapped_ids)} jurisdictions, {len(data.records.events)} events and {len(data.records.sources)} sources"
-    lists = "\n".join(
-        f"| {row.when} | {row.kind} | `{row.event_id}` | {row.named} | {row.only_here} |"
-        for row in federal_lists(data.records).itertuples()
-    )
     return f"""
-### What this is
-A day-by-day replay of 2017's conflict between the federal government and “sanctuary” jurisdictions:
-{counts}. Pick a day with the slider (or press **Play**), choose what the colours show, and click a
-place to read its events, each with its sources.
+## About this map
 
-### How a place's status is derived
-Each event changes at most one of three dimensions of every jurisdiction it concerns, from the day it
-happened on. Events before 2017 set where a place starts the year. A place with no such event is at
-the first category of each dimension.
+### What it shows
+A day-by-day replay of 2017's conflict between the federal government and “sanctuary” jurisdictions:
+{counts} on record. Pick a day with the slider (or press **Play**), choose what the colours show, and click a
+place to read its events, each with its sources. The words in dotted underline are explained under
+**What the words mean**.
+
+### What is counted
+Each event is something that happened on a known day, month or year: a policy adopted or ended, a federal
+letter or report naming a place, a lawsuit filed, a ruling. An event can move a place on one of three scales,
+from the day it happened:
+
+{dimensions}
+
+Events before 2017 set where a place starts the year. A place with no such event stays at the first
+category (grey on the map).
+
+### Who compiled it
+The Sanctuary Map editors, from public documents: Justice Department releases and letters, court filings and
+opinions, the text of laws and ordinances, and news reports. Every event cites at least one source; the
+summaries are in our own words.
+
+### The limits
+- **Not every place.** The map shows the places these sources talk about. A place left blank has no record
+  here, which does not mean it has no policy.
+- **A federal list is a claim.** Being named in a federal report or letter says what the government
+  asserted, not what a court found.
+- **Dates are as precise as their sources.** An event known only to the month or the year says so, and counts
+  from the last day of that month or year.
+- **2017 only.** Events end on 31 December 2017.
+- **Sources without a title** read “title not recorded”: the link still goes to the page.
+
+### The federal lists
+Every list and letter round of the federal government on record, with the number of places it names and the
+number of places on this map because of it alone.
+
+| when | what | places named | only here |
+| --- | --- | --- | --- |
+{lists}
+
+### Sources and licences
+- **Records**: compiled by the Sanctuary Map editors (CC BY 4.0); the linked sources belong to their publishers.
+- **Boundaries**: U.S. Census Bureau cartographic boundary files, 2017 edition (public domain), as
+  redistributed by the npm package us-atlas 3.0.1 (ISC licence). City points: coordinates as published
+  on each city's Wikipedia page (CC BY-SA), checked against GeoNames (CC BY 4.0) and the county shapes.
+- **Map**: Leaflet (BSD-2-Clause), served by this app; no tiles and no outside requests.
+
+## For contributors
+
+### How an event moves a place
+Each event kind moves at most one of the three scales of every jurisdiction the event concerns.
 
 | event kind | label | effect |
 | --- | --- | --- |
 {rules}
-
-### The federal lists
-Every list and letter round of the federal government on record, with the number of places it names and the
-number on this map because of it alone.
-
-| when | kind | event | places named | only here |
-| --- | --- | --- | --- | --- |
-{lists}
-
-### Sources and licences
-- **Records** (`records/`): compiled by the Sanctuary Map editors from the sources cited with each event:
-  Justice Department releases, court filings and opinions, the text of laws and ordinances, and news reports.
-  Summaries are our own words. See `records/README.md` for the data dictionary and what is knowingly left out.
-- **Boundaries** (`geodata/`): U.S. Census Bureau cartographic boundary files, 2017 edition (public domain),
-  as redistributed by the npm package `us-atlas` 3.0.1 (ISC licence). City points: coordinates as published
-  on each city's Wikipedia page (CC BY-SA), checked against GeoNames (CC BY 4.0) and the county shapes.
-- **Map**: Leaflet (BSD-2-Clause), served by this app; no tiles and no outside requests.
 
 ### How to add a record
 Add a row to `records/sanctuarymap-events.csv` (date, kind, the jurisdiction ids separated by `;`, a summary
 in your own words) and at least one row to `records/sanctuarymap-sources.csv` with the same `event_id`. A new
 place needs a row in `records/sanctuarymap-jurisdictions.csv` and, for a city, a point in
 `geodata/wikipedia-city-points.csv` (then run `make geodata`). Run `make test`: the loader names every
-problem by file, row and column.
+problem by file, row and column. `records/README.md` is the data dictionary and says what is knowingly left out.
 """

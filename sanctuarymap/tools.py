@@ -51,6 +51,7 @@ def settle(
     except ValueError:
         pass
     session["compare"] = compare
+    session["comparing"] = compare is not None
     moment = str(query.get("moment", ""))
     session["story"] = moment.isdigit() and 1 <= int(moment) <= moments
     session["moment"] = int(moment) - 1 if session["story"] else 0
@@ -106,6 +107,12 @@ def go_to_moment(session: MutableMapping[str, Any], story: list[moments.Moment],
     session["fly_to"] = moment.jurisdiction_id
     session["fit"] = moments.fit(moment)
     session["fit_set"] = int(session.get("fit_set", 0)) + 1
+
+
+def start_compare(session: MutableMapping[str, Any]) -> None:
+    """The "Compare with another day" switch: turned on, it compares with the day shown (the calendar opens
+    there, and the reader moves either day); turned off, it stops comparing."""
+    session["compare"] = session.get("day") if session.get("comparing") else None
 
 
 def start_story(session: MutableMapping[str, Any], story: list[moments.Moment]) -> None:

@@ -95,6 +95,8 @@ def settle(
         _apply(session, report)
         if report.click is not None:
             session["selected"] = report.click if report.click in set(known_ids) else None
+            # Counts the places opened from the map: the page brings each newly opened panel into sight.
+            session["opened"] = int(session.get("opened", 0)) + 1
 
 
 def settle_day(session: MutableMapping[str, Any], first: date, last: date) -> bool:

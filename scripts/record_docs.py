@@ -80,7 +80,7 @@ def main() -> int:
             frame = page.frame_locator(MAP_IFRAME)
             box = frame.locator(".leaflet-container")
             expect(box).to_have_attribute("data-context", "drawn", timeout=60_000)
-            expect(page.locator(".sm-panel h3")).to_contain_text("Los Angeles", timeout=30_000)
+            expect(page.locator(".sm-panel h2")).to_contain_text("Los Angeles", timeout=30_000)
             expect(page.locator('[data-testid="stVegaLiteChart"]')).to_be_visible(timeout=30_000)
             page.locator("body").evaluate("() => document.fonts.ready")
             page.screenshot(path=DOCS / "screenshot.png")

@@ -47,3 +47,8 @@ def report(at: AppTest, day: str, seq: int, click: str | None = None) -> AppTest
 
 def markdown_text(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
+
+
+def html_text(at: AppTest) -> str:
+    """What the page's st.html elements hold (its headings, the glossary), one after the other."""
+    return "\n".join(h.proto.body for h in at.get("html"))

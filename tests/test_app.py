@@ -124,12 +124,16 @@ def test_download_is_offered_for_the_selection(at):
     assert any(d.proto.label.startswith("Download") for d in at.get("download_button"))
 
 
-def test_about_page_explains_rules_and_sources(at):
-    assert "How a place's status is derived" not in markdown_text(at)  # drawn only when asked for
+def test_about_page_speaks_to_readers_first_then_to_contributors(at):
+    assert "How an event moves a place" not in markdown_text(at)  # drawn only when asked for
     at.toggle(key="about").set_value(True).run()
     text = markdown_text(at)
-    assert "How a place's status is derived" in text
-    assert "`doj_warning_letter`" in text and "us-atlas" in text
+    readers, contributors = text.split("## For contributors")
+    for section in ("### What is counted", "### Who compiled it", "### The limits", "### The federal lists"):
+        assert section in readers
+    assert "`" not in readers and "make " not in readers  # no event codes, files or commands for readers
+    assert "How an event moves a place" in contributors and "`doj_warning_letter`" in contributors and "make test" in contributors
+    assert "us-atlas" in readers
 
 
 def test_bad_records_are_listed_instead_of_a_traceback(monkeypatch, records_dir):
@@ -147,7 +151,7 @@ def test_bad_records_are_listed_instead_of_a_traceback(monkeypatch, records_dir)
         "expected": "a real calendar day written YYYY-MM-DD",
         "found": "'2017-02-30'",
     }
-    assert "problem(s) in the records" in at.expander[0].label
+    assert "1 problem in the records" in at.expander[0].label  # one, in the singular
 
 
 def test_records_with_no_rows_show_their_problems_and_an_empty_map(monkeypatch, records_dir):
@@ -172,7 +176,7 @@ def test_broken_city_points_are_listed_and_states_and_counties_still_draw(monkey
     shown = problems_shown(at)
     assert (shown[0]["file"], shown[0]["found"]) == ("wikipedia-city-points.csv", "no such file")
     assert (shown[1]["file"], shown[1]["row"]) == ("sanctuarymap-jurisdictions.csv", 5)  # Chicago, a point
-    assert "problem(s) in the records and boundaries: what they name is left out" in at.expander[0].label
+    assert f"{len(shown)} problems in the records and boundaries: what they name is left out" in at.expander[0].label
     assert recorded_shapes(at) == {"states:17": "il", "counties:17031": "il-cook-county"}
 
 
@@ -202,7 +206,7 @@ def test_a_second_row_with_cook_countys_geoid_leaves_cook_county_drawn(monkeypat
 def test_an_edit_shows_on_the_next_run_and_a_bad_one_lists_its_problem(monkeypatch, records_dir):
     # Today: not shown until the server restarts, and a bad row added the same way is not reported.
     at = start(monkeypatch, records_dir, selected="il-chicago", day="2017-09-01")
-    assert "3 jurisdictions and 5 events on record." in [c.value for c in at.caption]
+    assert "3 places and 5 events on record. The line marks the day shown." in [c.value for c in at.caption]
     assert not at.dataframe
 
     with (records_dir / "sanctuarymap-events.csv").open("a", encoding="utf-8") as f:
@@ -211,7 +215,7 @@ def test_an_edit_shows_on_the_next_run_and_a_bad_one_lists_its_problem(monkeypat
         f.write("2017-09-01-new,Test Outlet,New,2017-09-01,https://example.org/new\n")
     at.run()  # the same session's next run: a viewer already connected
     assert not at.exception
-    assert "3 jurisdictions and 6 events on record." in [c.value for c in at.caption]
+    assert "3 places and 6 events on record. The line marks the day shown." in [c.value for c in at.caption]
     assert "Test: added while the app runs." in markdown_text(at)
 
     with (records_dir / "sanctuarymap-events.csv").open("a", encoding="utf-8") as f:
@@ -221,7 +225,8 @@ def test_an_edit_shows_on_the_next_run_and_a_bad_one_lists_its_problem(monkeypat
         assert not page.exception
         (problem,) = problems_shown(page)
         assert (problem["row"], problem["column"], problem["found"]) == (8, "date", "'2017-02-30'")
-        assert "3 jurisdictions and 6 events on record." in [c.value for c in page.caption]  # the valid rows still show
+        # the valid rows still show
+        assert "3 places and 6 events on record. The line marks the day shown." in [c.value for c in page.caption]
         assert "Test: added while the app runs." in markdown_text(page)
 
 
@@ -238,6 +243,6 @@ def test_the_map_is_drawn_first_and_the_rest_once_it_has_painted():
 
     assert at.radio(key="colour").value == "lawsuit"
     assert at.selectbox(key="selected").value is None
-    assert "#### On 22 August 2017" in markdown_text(at)
+    assert ">On 22 August 2017</h2>" in markdown_text(at)
     assert at.get("vega_lite_chart") and at.get("download_button")
     assert map_view(at) == {"day": "2017-08-22", "daySet": 1, "colour": "lawsuit", "selected": None}

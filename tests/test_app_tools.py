@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from apptest import map_view, markdown_text, start
+from apptest import html_text, map_view, markdown_text, start
 
 from sanctuarymap import tools
 
@@ -55,11 +55,27 @@ def test_compare_two_days_shows_the_counts_the_list_and_tells_the_map():
     (counts,) = at.table
     assert list(counts.value.columns) == ["25 January 2017", "31 December 2017"]
     text = markdown_text(at)
-    assert "What changed from 25 January 2017 to 31 December 2017" in text
+    assert "What changed from 25 January 2017 to 31 December 2017" in html_text(at)
     assert "<strong>Los Angeles, CA</strong>: No lawsuit →" in text
     assert at.query_params["compare"] == "2017-01-25"
+    assert at.toggle(key="comparing").value  # a shared link opens with the switch on
     at.date_input(key="compare").set_value(None).run()
     assert "compare" not in map_view(at) and "compare" not in at.query_params
+
+
+def test_compare_with_another_day_starts_at_the_day_shown():
+    at = start(day="2017-08-22", colour="lawsuit")
+    assert not at.date_input  # no field until the reader asks to compare
+    at.toggle(key="comparing").set_value(True).run()
+    (field,) = at.date_input
+    assert field.label == "The other day" and field.value == date(2017, 8, 22)  # its calendar opens at the day shown
+    assert map_view(at)["compare"] == "2017-08-22"
+    assert "No place changed category between these two days" in markdown_text(at)
+    field.set_value(date(2017, 8, 21)).run()
+    assert map_view(at)["compare"] == "2017-08-21" and at.query_params["compare"] == "2017-08-21"
+    assert "What changed from 21 August 2017 to 22 August 2017" in html_text(at)
+    at.toggle(key="comparing").set_value(False).run()
+    assert not at.date_input and "compare" not in map_view(at) and "compare" not in at.query_params
 
 
 def test_key_moments_move_the_day_the_colouring_the_view_and_the_selection():

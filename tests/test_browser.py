@@ -230,7 +230,7 @@ def test_open_the_page_and_see_the_map(page: Page, app_server):
     expect(legend(page)).to_have_attribute("data-legend", "Lawsuit")
     expect(legend(page).locator(".sm-legend-item")).to_have_text([c.label for c in status.LAWSUIT.categories])
     expect(shape(page, "ca-los-angeles")).to_have_attribute("data-category", "Suing, no ruling yet")
-    expect(panel(page, "ca-los-angeles").locator("h3")).to_contain_text("Los Angeles", timeout=WAIT)
+    expect(panel(page, "ca-los-angeles").locator("h2")).to_contain_text("Los Angeles", timeout=WAIT)
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
     expect(page.locator('[data-testid="stVegaLiteChart"]')).to_be_visible(timeout=WAIT)
     expect(page.get_by_role("slider")).to_have_count(0)  # one day on screen: no second day control outside the map
@@ -444,7 +444,7 @@ def test_click_a_city_to_read_its_events_and_sources(page: Page, app_server):
 
     chicago = panel(page, "il-chicago")
     expect(chicago).to_be_visible(timeout=WAIT)
-    expect(chicago.locator("h3")).to_contain_text("Chicago")
+    expect(chicago.locator("h2")).to_contain_text("Chicago")
     expect(chicago.locator("table.sm-status")).to_contain_text("Warned by DOJ letter")
     events = chicago.locator("ol.sm-timeline > li.sm-event")
     assert events.count() >= 3
@@ -493,7 +493,7 @@ def test_open_a_shared_link_and_get_the_same_view(page: Page, app_server):
     expect(map_container(other)).to_have_attribute("data-day", "2017-04-22")
     expect(day_slider(other)).to_have_attribute("aria-valuetext", "22 April 2017")
     expect(legend(other)).to_have_attribute("data-legend", "Lawsuit")
-    expect(panel(other, "il-chicago").locator("h3")).to_contain_text("Chicago")
+    expect(panel(other, "il-chicago").locator("h2")).to_contain_text("Chicago")
     expect(shape(other, "il-chicago")).to_have_attribute("data-category", category)
     expect(shape(other, "il-chicago")).to_have_attribute("stroke-width", "3")
     expect(other).to_have_url(url_with(day="2017-04-22", colour="lawsuit", selected="il-chicago"), timeout=WAIT)

@@ -111,7 +111,7 @@ def panel_links(target: Locator) -> list[str]:
 def assert_panel_shows_its_story(page: Page, jurisdiction_id: str) -> None:
     story = panel(page, jurisdiction_id)
     expect(story).to_be_visible(timeout=WAIT)
-    expect(story.locator("h3")).to_contain_text(NAMES[jurisdiction_id], use_inner_text=False)
+    expect(story.locator("h2")).to_contain_text(NAMES[jurisdiction_id], use_inner_text=False)
     events = RECORDS.events[RECORDS.events["jurisdiction_ids"].map(lambda ids: jurisdiction_id in ids)]
     expect(story.locator("li.sm-event")).to_have_count(len(events))
     text = story.text_content()
@@ -180,8 +180,8 @@ def test_markup_in_the_records_is_shown_as_text(page: Page, hostile_server):
 
 def test_the_page_lists_the_refused_rows(page: Page, hostile_server):
     open_app(page, hostile_server.url)
-    expander = page.get_by_test_id("stExpander").filter(has_text="problem(s) in the records")
-    expect(expander).to_contain_text(f"{len(PROBLEMS)} problem(s) in the records", timeout=WAIT)
+    expander = page.get_by_test_id("stExpander").filter(has_text="in the records and boundaries")
+    expect(expander).to_contain_text(f"{len(PROBLEMS)} problems in the records", timeout=WAIT)
     table = expander.get_by_test_id("stDataFrame").locator("table").first
     for problem in PROBLEMS:
         expect(table).to_contain_text(problem.found, use_inner_text=False, timeout=WAIT)

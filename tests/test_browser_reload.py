@@ -39,7 +39,7 @@ def test_an_edit_shows_on_reload_and_an_open_page_keeps_working(page: Page, edit
     open_app(page, f"{server.url}/?day=2017-09-01&selected=il-chicago")
     chicago = page.locator('.sm-panel[data-selected="il-chicago"]')
     expect(chicago.locator("li.sm-event")).to_have_count(3, timeout=WAIT)
-    problems = page.get_by_test_id("stExpander").filter(has_text="problem(s)")
+    problems = page.get_by_test_id("stExpander").filter(has_text="in the records and boundaries")
     expect(problems).to_have_count(0)
 
     other = page.context.new_page()  # a viewer already connected when the files change
@@ -52,7 +52,7 @@ def test_an_edit_shows_on_reload_and_an_open_page_keeps_working(page: Page, edit
 
     expect(chicago.locator("li.sm-event")).to_have_count(4, timeout=FIRST_LOAD_MS)
     expect(chicago).to_contain_text(ADDED)
-    expect(problems).to_contain_text("1 problem(s)", timeout=WAIT)
+    expect(problems).to_contain_text("1 problem in", timeout=WAIT)
     expect(problems.get_by_test_id("stDataFrame").locator("table").first).to_contain_text("'2017-02-30'", use_inner_text=False)
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
 
@@ -65,6 +65,7 @@ def test_an_edit_shows_on_reload_and_an_open_page_keeps_working(page: Page, edit
     expect(box).to_have_attribute("data-day", "2017-09-02", timeout=WAIT)
     expect(box).to_have_attribute("data-load", "ready", timeout=WAIT)
     expect(other.get_by_text(ADDED).first).to_be_visible(timeout=WAIT)
-    expect(other.get_by_test_id("stExpander").filter(has_text="problem(s)")).to_contain_text("1 problem(s)", timeout=WAIT)
+    other_problems = other.get_by_test_id("stExpander").filter(has_text="in the records and boundaries")
+    expect(other_problems).to_contain_text("1 problem in", timeout=WAIT)
     expect(other.locator('[data-testid="stException"]')).to_have_count(0)
     other.close()

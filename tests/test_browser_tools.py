@@ -74,7 +74,7 @@ def test_from_the_page_top_to_a_place_s_panel_with_the_keyboard_alone(page: Page
 
     austin = panel(page, "tx-austin")
     expect(austin).to_be_visible(timeout=WAIT)
-    expect(austin.locator("h3")).to_contain_text("Austin")
+    expect(austin.locator("h2")).to_contain_text("Austin")
     expect(page).to_have_url(url_with(selected="tx-austin", table="on"), timeout=WAIT)
     expect(shape(page, "tx-austin")).to_have_attribute("stroke-width", "3", timeout=WAIT)  # highlighted on the map
     # The grid's own table, which a screen reader reads, names the row and marks it selected.
@@ -136,8 +136,11 @@ def test_after_a_settled_day_the_downloads_are_of_the_new_day(page: Page, app_se
 
 def test_compare_two_days(page: Page, app_server):
     box = open_app(page, f"{app_server.url}/?day=2017-08-22&colour=lawsuit")
+    switch = page.get_by_role("switch", name="Compare with another day")
+    switch.focus()
+    page.keyboard.press("Space")
     # Streamlit's date field: year, month and day, each a spin button; typing moves from one to the next.
-    page.get_by_role("spinbutton", name="year, Compared with").click()
+    page.get_by_role("spinbutton", name=re.compile(r"^year, The other day")).click()
     page.keyboard.type("20170821")
     tab_to(page, page.get_by_role("combobox", name="Find a place"))  # leaving the field (past its calendar button) commits it
 
@@ -173,7 +176,7 @@ def test_walk_the_key_moments_and_leave_the_story(page: Page, app_server):
 
     expect(box).to_have_attribute("data-day", "2017-01-25", timeout=WAIT)
     expect(box).to_have_attribute("data-fit", re.compile(r"^\d+$"))
-    expect(page.locator(".sm-moment h4")).to_have_text("The executive order")
+    expect(page.locator(".sm-moment h2")).to_have_text("The executive order")
     expect(page).to_have_url(url_with(moment="1", day="2017-01-25"), timeout=WAIT)
 
     page.get_by_role("button", name="Next moment ›").click()

@@ -245,7 +245,7 @@ def test_load_raises_with_every_problem(geodata_dir):
     with pytest.raises(geodata.GeodataError) as raised:
         geodata.load(geodata_dir)
     assert {p.file for p in raised.value.problems} == {CITIES, STATES}
-    assert "2 problem(s) in the geodata" in str(raised.value)
+    assert "2 problems in the geodata" in str(raised.value)
 
 
 # --- The join, both ways: every jurisdiction has its shapes, and no shape draws two

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from sanctuarymap import dataset, maps, records, status, story, view
+from sanctuarymap import dataset, glossary, maps, records, status, story, view
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"
@@ -22,7 +22,10 @@ SOURCES = records.SOURCES_FILE
 DAYS = [date(2017, 1, 1), date(2017, 8, 7), date(2017, 12, 31)]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Every tag story writes; anything else in its output came from the records.
-STORY_TAGS = {"div", "h3", "table", "tr", "td", "strong", "ol", "li", "ul", "a", "em", "p", "br"}
+STORY_TAGS = {"div", "h2", "span", "table", "tr", "td", "strong", "ol", "li", "ul", "a", "em", "p", "br"}
+
+
+GLOSSARY_LINKS = {f"#{glossary.anchor(t.key)}" for t in glossary.TERMS}
 
 
 def csv_rows(name: str) -> list[dict[str, str]]:
@@ -82,8 +85,10 @@ def assert_inert(markup: str) -> Parsed:
     for tag, attrs in parsed.tags:
         assert tag in STORY_TAGS, f"<{tag}> came from the records"
         assert not [a for a in attrs if a.startswith("on")], (tag, attrs)
-        assert set(attrs) <= {"class", "data-event", "data-selected", "href", "target", "rel"}, (tag, attrs)
-        if tag == "a":
+        assert set(attrs) <= {"class", "data-event", "data-selected", "data-opened", "tabindex", "href", "target", "rel"}, (tag, attrs)
+        if tag == "a" and attrs.get("class") == "sm-term":  # a glossary term: a link within the page, to a known entry
+            assert attrs["href"] in GLOSSARY_LINKS and set(attrs) == {"class", "href"}, attrs
+        elif tag == "a":
             assert records.is_web_url(attrs["href"]) and plainly_web(attrs["href"]), attrs["href"]
             assert "noopener" in attrs["rel"]
     return parsed
@@ -172,7 +177,7 @@ def test_timeline_with_a_source_refused_by_the_loader_shows_no_link():
     by_event = {k: g for k, g in sources.groupby("event_id")}
     markup = story.timeline_html(recs.events, by_event, date(2017, 12, 31), {})
     parsed = assert_inert(markup)
-    assert len([tag for tag, _ in parsed.tags if tag == "a"]) == len(sources) - 2
+    assert len([tag for tag, attrs in parsed.tags if tag == "a" and attrs.get("class") != "sm-term"]) == len(sources) - 2
 
 
 # --- The CSV download

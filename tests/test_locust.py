@@ -80,7 +80,8 @@ def test_a_settled_day_reruns_only_the_days_part_of_the_page(tmp_path):
     finished, elements, query = settled
     assert finished == protocol.ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
     assert not any(e.WhichOneof("type") in {"selectbox", "radio"} for e in elements)
-    assert any(e.markdown.body.startswith("#### On 22 August 2017\n") for e in elements if e.WhichOneof("type") == "markdown")
+    heading = '<h2 class="sm-h2">On 22 August 2017</h2>'
+    assert any(e.markdown.body.startswith(heading) for e in elements if e.WhichOneof("type") == "markdown")
     assert "day=2017-08-22" in query
     finished, elements, query = clicked
     assert finished == protocol.ForwardMsg.FINISHED_SUCCESSFULLY

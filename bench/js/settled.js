@@ -5,7 +5,7 @@
   const state = document.querySelector('[data-test-script-state]');
   const idle = state && state.getAttribute('data-test-script-state') === 'notRunning';
   const done = b.sentAt != null && location.search.includes('day=' + day) && idle
-    && [...document.querySelectorAll('h4')].some(h => h.textContent.trim() === heading)
+    && [...document.querySelectorAll('h2')].some(h => h.textContent.trim() === heading)
     && document.querySelector('[data-testid="stVegaLiteChart"]');
   if (done && b.settleHit == null) {
     b.settleHit = b.epoch();

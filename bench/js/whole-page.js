@@ -6,7 +6,7 @@
   const idle = state && state.getAttribute('data-test-script-state') === 'notRunning';
   if (b.wholeHit == null && idle && document.querySelector('[data-testid="stRadio"]')
       && document.querySelector('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg')
-      && [...document.querySelectorAll('h4')].some(h => h.textContent.trim().startsWith('On '))) {
+      && [...document.querySelectorAll('h2')].some(h => h.textContent.trim().startsWith('On '))) {
     b.wholeHit = performance.now();
     requestAnimationFrame(() => requestAnimationFrame(() => { b.wholeDone = performance.now(); }));
   }

@@ -46,7 +46,7 @@ TERMS: tuple[Term, ...] = (
             date(2017, 10, 31),
             "https://www.nj.com/essex/2017/10/what_are_sanctuary_cities_and_what_do_they_mean_fo.html",
         ),
-        r"sanctuary|limits cooperation",
+        r"sanctuary|limits cooperation|symbolic declaration",
     ),
     Term(
         "detainer",

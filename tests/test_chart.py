@@ -28,3 +28,21 @@ def test_chart_keeps_every_category_on_every_change_day(records_dir):
     later = chart.category_counts(values, "pressure", date(2017, 5, 2), first, last)
     assert {**later, "datasets": None} == {**spec, "datasets": None}
     assert later["datasets"]["areas"] is spec["datasets"]["areas"]
+
+
+def test_the_chart_has_a_legend_a_labelled_day_and_a_name_that_names_no_day(records_dir):
+    loaded = records.load(records_dir)
+    changes = status.timeline(loaded.event_jurisdictions)
+    first, last = date(2017, 1, 1), date(2017, 12, 31)
+    counts = status.daily_counts(changes, ["il", "il-cook-county", "il-chicago"], first, last)
+    values = chart.areas(counts, "lawsuit", first)
+    spec = chart.category_counts(values, "lawsuit", date(2017, 8, 22), first, last)
+    legend = spec["layer"][0]["encoding"]["color"]["legend"]
+    assert legend is not None and legend["orient"] == "bottom"
+    assert spec["description"] == chart.title("lawsuit") == "How many places stood where, by lawsuit, day by day"
+    for category in status.LAWSUIT.categories:
+        assert category.label in chart.description("lawsuit")
+    labels = [layer for layer in spec["layer"] if layer["mark"]["type"] == "text"]
+    assert [layer["data"] for layer in labels] == [{"name": "day"}, {"name": "day"}]  # moved with the day's one row
+    assert {layer["mark"]["align"] for layer in labels} == {"left", "right"}  # right of the line, left of it late in the year
+    assert all(layer["encoding"]["text"]["field"] == "label" for layer in labels)

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from sanctuarymap import records, status, story
+from sanctuarymap import plural, records, status, story
 
 
 def test_timeline_escapes_text_and_links_only_web_urls():
@@ -105,3 +105,61 @@ def test_federal_lists_count_the_places_each_names_and_those_only_it_brought(rec
     assert list(lists.index) == ["2016-05-31-report", "2017-04-21-letter"]
     assert lists.loc["2016-05-31-report", "named"] == 2
     assert lists.loc["2016-05-31-report", "only_here"] == 0  # both have other events
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["", "   ", "[headline from URL] Secretary says he doesn't have a clue", "[Statement: title from the page address]"],
+)
+def test_a_source_without_a_title_reads_as_a_citation_with_title_not_recorded(title):
+    sources = pd.DataFrame(
+        [{"event_id": "e1", "outlet": "KPBS (AP)", "title": title, "published": date(2017, 2, 13), "url": "https://kpbs.org/a"}]
+    )
+    out = story.sources_html(sources)
+    assert '<a href="https://kpbs.org/a"' in out
+    assert 'KPBS (AP): <span class="sm-untitled">title not recorded</span> (13 February 2017)</a>' in out
+    assert "[" not in out
+
+
+def test_a_title_is_shown_as_it_is_written():
+    sources = pd.DataFrame([{"event_id": "e1", "outlet": "O", "title": "Real [sic] title", "published": None, "url": "https://o.org"}])
+    assert ">O: Real [sic] title</a>" in story.sources_html(sources)
+
+
+def test_counts_read_in_the_singular_or_the_plural(records_dir):
+    loaded = records.load(records_dir)
+    changes = status.timeline(loaded.event_jurisdictions)
+    current = status.as_of(changes, ["il-chicago"], date(2017, 5, 1))
+    chicago = story.events_of(loaded, "il-chicago")
+    one = records.Records(jurisdictions=loaded.jurisdictions, events=chicago.iloc[[0]].reset_index(drop=True), sources=loaded.sources)
+    for recs, said in ((loaded, f"{len(chicago)} events"), (one, "1 event")):
+        out = story.panel_html(recs, {}, current, "il-chicago", date(2017, 1, 1), {})
+        assert f"<strong>{said}</strong>" in out and "(s)" not in out
+    assert [plural.counted(n, "problem") for n in (0, 1, 2, 1200)] == ["0 problems", "1 problem", "2 problems", "1,200 problems"]
+
+
+def test_the_panel_links_its_words_to_the_glossary_and_says_which_click_opened_it(records_dir):
+    loaded = records.load(records_dir)
+    changes = status.timeline(loaded.event_jurisdictions)
+    current = status.as_of(changes, ["il-chicago"], date(2017, 5, 1))
+    out = story.panel_html(loaded, {}, current, "il-chicago", date(2017, 5, 1), {}, opened=3)
+    assert 'data-opened="3"' in out
+    assert '<a class="sm-term" href="#glossary-sanctuary">Sanctuary</a> status' in out
+    assert '<a class="sm-term" href="#glossary-doj-letters">Warned by DOJ letter</a>' in out
+    assert '<h2 class="sm-panel-title sm-h2" tabindex="-1">' in out
+
+
+def test_the_line_under_the_map_says_what_the_colours_count_and_what_blank_means():
+    line = story.key_line_html("pressure", 190)
+    assert "190 places (states, counties and cities) are on record" in line
+    assert '<a class="sm-term" href="#glossary-federal-lists">federal lists</a>' in line
+    assert "“None recorded”" in line and "<strong>no record</strong>" in line
+    assert "1 place (" in story.key_line_html("lawsuit", 1)
+
+
+def test_the_live_region_says_the_day_and_its_events(records_dir):
+    loaded = records.load(records_dir)
+    names = dict(zip(loaded.jurisdictions["jurisdiction_id"], loaded.jurisdictions["name"]))
+    said = story.announcement(loaded, date(2017, 4, 21), names)
+    assert said.startswith("21 April 2017: 1 event. DOJ warning letter")
+    assert story.announcement(loaded, date(2017, 4, 22), names) == "22 April 2017: no events recorded that day."

@@ -86,7 +86,7 @@ def category_counts(values: pd.DataFrame, dimension_key: str, day: date, first: 
                         "axis": {"format": "%b", "tickCount": "month"},
                         "scale": {"type": "utc", "domain": [_utc(first), _utc(last)]},
                     },
-                    "y": {"field": "n", "type": "quantitative", "stack": "zero", "title": "Jurisdictions"},
+                    "y": {"field": "n", "type": "quantitative", "stack": "zero", "title": "Places"},
                     "color": {
                         "field": "category",
                         "type": "nominal",

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from sanctuarymap import geodata, records
+from sanctuarymap import geodata, glossary, records
 from sanctuarymap.testing import MAP_IFRAME, ROOT, AppServer, is_local, map_frame, open_app
 
 pytestmark = pytest.mark.e2e
@@ -120,7 +120,9 @@ def assert_panel_shows_its_story(page: Page, jurisdiction_id: str) -> None:
             assert line in text, f"{jurisdiction_id}: {line[:60]!r} is not shown as typed"
     hrefs = panel_links(story)
     assert len(hrefs) >= len(events)
-    assert [h for h in hrefs if not re.match(r"https?://", h)] == []
+    # Links out to the sources, or within the page to the glossary's entries (the words the panel explains).
+    glossary_links = {f"#{glossary.anchor(t.key)}" for t in glossary.TERMS}
+    assert [h for h in hrefs if not re.match(r"https?://", h) and h not in glossary_links] == []
     assert all(h.startswith("#") for h in story.locator(HEADING_ANCHOR).evaluate_all("links => links.map(a => a.getAttribute('href'))"))
     expect(story.locator("img, script, iframe, object, embed")).to_have_count(0)
     expect(story.locator("svg")).to_have_count(story.locator(f"{HEADING_ANCHOR} svg").count())

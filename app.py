@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit_folium import st_folium
 
-from sanctuarymap import chart, compare, dataset, download, law, maps, moments, payload, status, story, table, tools, view
+from sanctuarymap import basis, chart, compare, dataset, download, law, maps, moments, payload, status, story, table, tools, view
 
 HERE = Path(__file__).parent
 # Another records folder can be shown with the same shapes (the tests and the benchmark do), and
@@ -261,3 +261,4 @@ the_day()
 # Drawn only when asked for: with thousands of places its tables would hold up the map's first paint.
 if painted and st.toggle("About this map: sources, rules, how to add a record", key="about"):
     st.markdown(story.about_markdown(data), unsafe_allow_html=False)
+    st.markdown(basis.about_markdown(data), unsafe_allow_html=False)

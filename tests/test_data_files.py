@@ -190,6 +190,8 @@ def test_the_readme_lists_every_event_kind_with_its_label_and_rule_in_order():
             effect = f"`{kind.rule.dimension}` → `{kind.rule.category}`"
             if kind.rule.only_from_baseline:
                 effect += f", only while `{kind.rule.dimension}` is still `{status.DIMENSIONS[kind.rule.dimension].baseline}`"
+            if kind.rule.yields_to_own_act:
+                effect += f", unless an own act of the place has set `{kind.rule.dimension}`"
         expected.append([f"`{key}`", kind.label, effect])
     assert readme_table(readme, "| kind | shown as | effect |") == expected
 
@@ -248,3 +250,17 @@ def test_the_readme_counts_the_federal_lists_as_the_about_page_does(shipped):
     readme = (RECORDS / "README.md").read_text(encoding="utf-8")
     table = readme.split("<!-- federal lists -->")[1].strip().splitlines()[2:]
     assert table == rows, "records/README.md § The federal lists should read:\n" + "\n".join(rows)
+
+
+def test_the_readme_counts_bases_and_tracker_lists_as_the_about_page_does(shipped):
+    from sanctuarymap import basis
+
+    data = dataset.load(RECORDS, GEODATA)
+    readme = (RECORDS / "README.md").read_text(encoding="utf-8")
+    bases = [f"| {r.basis} | {r.places} |" for r in basis.counts(data.records, data.changes, data.mapped_ids).itertuples()]
+    assert readme.split("<!-- bases -->")[1].strip().splitlines()[2:] == bases, "records/README.md § bases should read:\n" + "\n".join(
+        bases
+    )
+    lists = [f"| {r.when} | {r.list} | `{r.event_id}` | {r.named} | {r.only_here} |" for r in basis.tracker_lists(shipped).itertuples()]
+    table = readme.split("<!-- tracker lists -->")[1].strip().splitlines()[2:]
+    assert table == lists, "records/README.md § The tracker lists should read:\n" + "\n".join(lists)

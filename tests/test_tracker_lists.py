@@ -3,6 +3,7 @@ list's own listing event, or is named in records/README.md with the reason it wa
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -49,3 +50,17 @@ def test_every_place_the_list_names_is_on_record_with_its_listing_or_knowingly_l
     readme = " ".join((ROOT / "records" / "README.md").read_text(encoding="utf-8").split())
     left_out = sorted(n for n in listed.loc[listed["jurisdiction_id"] == "", "name_as_given"] if n not in readme)
     assert left_out == [], f"named by {name}, not on record, and not explained in records/README.md"
+
+
+@pytest.mark.parametrize(
+    ("place", "before", "on", "after"),
+    [
+        ("fl-miami-dade-county", date(2017, 1, 25), date(2017, 1, 26), "requires_cooperation"),  # the mayor's order
+        ("pa-bradford-county", date(2017, 4, 12), date(2017, 4, 13), "none_known"),  # its prison board rescinds
+        ("pa-clarion-county", date(2017, 4, 12), date(2017, 4, 13), "requires_cooperation"),  # listed in 2015; its board reverses
+    ],
+)
+def test_the_2017_reversals_override_earlier_policies_and_listings(shipped, place, before, on, after):
+    changes = status.timeline(shipped.event_jurisdictions)
+    assert status.as_of(changes, [place], before).at[place, "sanctuary"] == "limits_cooperation"
+    assert status.as_of(changes, [place], on).at[place, "sanctuary"] == after

@@ -248,6 +248,7 @@ def readers_tools(day: date, colour: str, selected: str | None) -> None:
             key=table_key,
             hide_index=True,
             column_order=table.COLUMNS[1:],
+            column_config={table.BASIS: st.column_config.TextColumn(help=table.BASIS_HELP)},
             on_select=lambda: tools.select_from_table(st.session_state, shown, table_key),
             selection_mode="single-row",
             selection_default={"selection": {"rows": table.position_of(shown, selected)}},

@@ -17,6 +17,11 @@ from sanctuarymap import basis, records, status
 # Column names as the reader sees them; the jurisdiction id is kept (hidden) to select a row's place.
 PLACE, KIND, STATE, LATEST_DAY, LATEST_KIND = "Place", "Kind", "State", "Latest event", "Latest event kind"
 BASIS = "Status rests on"  # basis.BASES: its own act, a tracker's list, or a federal list
+BASIS_HELP = (
+    "own act: the place's own ordinance, order or sheriff's policy; tracker list: a third party's list (an advocacy "
+    "group, law firm or law clinic) names it, and no own act of the place says otherwise; federal list: only a federal "
+    "report, letter or finding names it"
+)
 KIND_NAMES = {"state": "State", "county": "County", "city": "City"}
 COLUMNS = ["jurisdiction_id", PLACE, KIND, STATE, *(d.label for d in status.DIMENSIONS.values()), BASIS, LATEST_DAY, LATEST_KIND]
 

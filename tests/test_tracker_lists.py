@@ -21,6 +21,10 @@ LISTS = {
         "2015-03-04-sheller-aclu-pa-changing-landscape",
         "https://law.temple.edu/csj/publication/a-changing-landscape-report/",
     ),
+    "tracker-aclu-iowa-2014-08-18.csv": (
+        "2014-08-18-aclu-iowa-22-counties-list",
+        "http://www.kcrg.com/subject/news/22-iowa-counties-will-no-longer-honor-ice-requests-20140818",
+    ),
 }
 
 

@@ -25,6 +25,14 @@ LISTS = {
         "2014-08-18-aclu-iowa-22-counties-list",
         "http://www.kcrg.com/subject/news/22-iowa-counties-will-no-longer-honor-ice-requests-20140818",
     ),
+    "tracker-aclu-kansas-2014-06-09.csv": (
+        "2014-06-09-aclu-kansas-three-counties",
+        "https://www.aclu.org/press-releases/kansas-counties-will-no-longer-automatically-honor-detention-requests-federal",
+    ),
+    "tracker-aclu-nebraska-2014-10-02.csv": (
+        "2014-10-02-aclu-nebraska-four-counties",
+        "https://www.aclu.org/press-releases/aclu-and-jfon-applaud-douglas-county-policy-declining-immigration-detainer-requests",
+    ),
 }
 
 

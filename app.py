@@ -8,7 +8,24 @@ from pathlib import Path
 import streamlit as st
 from streamlit_folium import st_folium
 
-from sanctuarymap import chart, compare, dataset, download, glossary, law, maps, moments, payload, plural, status, story, table, tools, view
+from sanctuarymap import (
+    basis,
+    chart,
+    compare,
+    dataset,
+    download,
+    glossary,
+    law,
+    maps,
+    moments,
+    payload,
+    plural,
+    status,
+    story,
+    table,
+    tools,
+    view,
+)
 
 HERE = Path(__file__).parent
 # Another records folder can be shown with the same shapes (the tests and the benchmark do), and
@@ -279,6 +296,7 @@ def readers_tools(day: date, colour: str, selected: str | None) -> None:
             key=table_key,
             hide_index=True,
             column_order=table.COLUMNS[1:],
+            column_config={table.BASIS: st.column_config.TextColumn(help=table.BASIS_HELP)},
             on_select=lambda: tools.select_from_table(st.session_state, shown, table_key),
             selection_mode="single-row",
             selection_default={"selection": {"rows": table.position_of(shown, selected)}},
@@ -295,5 +313,6 @@ if painted:
 # Drawn only when asked for: with thousands of places its tables would hold up the map's first paint.
 if painted and st.toggle("About this map: what is counted, by whom, the limits; how to add a record", key="about"):
     st.markdown(story.about_markdown(data), unsafe_allow_html=False)
+    st.markdown(basis.about_markdown(data), unsafe_allow_html=False)
 # The page's own script (static/js/page.js): the live region, the focus on an opened place, Enter in a date field.
 st.html(f"<script>{(HERE / 'static' / 'js' / 'page.js').read_text(encoding='utf-8')}</script>", unsafe_allow_javascript=True)

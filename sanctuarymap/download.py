@@ -18,7 +18,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from sanctuarymap import dataset, geodata, records, status
+from sanctuarymap import basis, dataset, geodata, records, status
 
 LICENCE = "Records: CC BY 4.0, Sanctuary Map 2017 editors (records/README.md); linked sources belong to their publishers"
 BOUNDARIES = "Boundaries: U.S. Census Bureau cartographic boundaries 2017 (public domain) via us-atlas 3.0.1; city points from Wikipedia"
@@ -34,7 +34,8 @@ def day_rows(
     recs: records.Records, changes: pd.DataFrame, names: dict[str, str], day: date, sources_by_event: dict[str, list[Any]]
 ) -> pd.DataFrame:
     """One row per jurisdiction in ``names``: its kind, state, GEOID, the day, and per dimension its category
-    on ``day``, the event that set it (the latest change on or before ``day``) and that event's first source.
+    on ``day``, the event that set it (the latest change on or before ``day``) and that event's first source;
+    after the sanctuary columns, ``sanctuary_basis``: on what that status rests (``basis.of_day``).
 
     A place still at a dimension's baseline with no change has empty event and source cells there.
     """
@@ -58,6 +59,9 @@ def day_rows(
         table[key] = list(current.loc[ids, key])
         table[f"{key}_event_id"] = event_ids
         table[f"{key}_source_url"] = [_first_url(sources_by_event.get(e, [])) for e in event_ids]
+        if key == "sanctuary":
+            # On what the status rests (basis.BASES): a tracker's listing is never the place's own act.
+            table["sanctuary_basis"] = basis.of_day(basis.kinds_of(recs), changes, ids, day)
     table["licence"] = LICENCE
     return table
 

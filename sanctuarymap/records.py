@@ -191,7 +191,8 @@ class SourceRow(BaseModel):
     url: str
 
     _outlet = field_validator("outlet")(lambda v: _check_text(v, 200))
-    _title = field_validator("title")(lambda v: _check_text(v, 500))
+    # Empty when no stored copy of the source shows its title: the page then says "title not recorded".
+    _title = field_validator("title")(lambda v: _check_length(v, 500))
 
     @field_validator("published", mode="before")
     @classmethod
@@ -387,6 +388,10 @@ def _each_once(parts: tuple[str, ...], what: str) -> tuple[str, ...]:
 def _check_text(v: str, limit: int) -> str:
     if not v:
         raise ValueError("some text")
+    return _check_length(v, limit)
+
+
+def _check_length(v: str, limit: int) -> str:
     if len(v) > limit:
         raise ValueError(f"at most {limit} characters")
     return v

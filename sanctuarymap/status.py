@@ -86,6 +86,9 @@ class Rule(NamedTuple):
     dimension: str
     category: str
     only_from_baseline: bool = False  # applies only while the dimension is still at its baseline
+    # A third party's listing never outranks the place's own act: it applies only while no event of
+    # another kind (the place's own policy, or its end) has set the dimension.
+    yields_to_own_act: bool = False
 
 
 class EventKind(NamedTuple):
@@ -97,12 +100,19 @@ class EventKind(NamedTuple):
 EVENT_KINDS: dict[str, EventKind] = {
     "federal_action": EventKind("Federal action"),
     "statement": EventKind("Statement"),
+    # A law that binds only some other bodies (Georgia's HB 37: private colleges) is not the place's own rule.
+    "law_binding_other_bodies": EventKind("Law binding only other bodies"),
     "policy_limits_cooperation": EventKind("Policy limiting cooperation", Rule("sanctuary", "limits_cooperation")),
     # A declaration without operative limits never lowers a policy that has them (a welcoming
     # resolution that reaffirms a detainer ordinance leaves the ordinance in force).
     "policy_symbolic": EventKind("Symbolic declaration", Rule("sanctuary", "symbolic", only_from_baseline=True)),
     "policy_requires_cooperation": EventKind("Cooperation required", Rule("sanctuary", "requires_cooperation")),
     "policy_ended": EventKind("Policy ended", Rule("sanctuary", "none_known")),
+    # A tracker's list (an advocacy group's, a law firm's, a clinic's) says a place limits cooperation; the
+    # place's own act, earlier or later, decides instead whenever there is one.
+    "listed_limits_cooperation": EventKind(
+        "Listed by a tracker as limiting cooperation", Rule("sanctuary", "limits_cooperation", yields_to_own_act=True)
+    ),
     # A report naming a place matters only if nothing sharper has happened yet.
     "federal_report_named": EventKind("Named in federal report", Rule("pressure", "named", only_from_baseline=True)),
     "doj_warning_letter": EventKind("DOJ warning letter", Rule("pressure", "warned")),
@@ -114,6 +124,10 @@ EVENT_KINDS: dict[str, EventKind] = {
     "ruling_for": EventKind("Ruling in its favour", Rule("lawsuit", "won")),
     "ruling_against": EventKind("Ruling against it", Rule("lawsuit", "lost")),
 }
+
+
+# The kinds that record a third party's listing, not the place's own act (sanctuarymap/basis.py).
+LISTING_KINDS = frozenset(key for key, kind in EVENT_KINDS.items() if kind.rule is not None and kind.rule.yields_to_own_act)
 
 
 def kind_label(kind: str) -> str:
@@ -147,6 +161,7 @@ def timeline(event_jurisdictions: pd.DataFrame) -> pd.DataFrame:
     """
     ordered = event_jurisdictions.sort_values(["date", "event_id"], kind="stable")
     current: dict[tuple[str, str], str] = {}
+    set_by_own_act: set[tuple[str, str]] = set()
     rows = []
     for event_id, day, kind, jurisdiction_id in ordered[["event_id", "date", "kind", "jurisdiction_id"]].itertuples(index=False):
         rule = EVENT_KINDS[kind].rule
@@ -156,6 +171,10 @@ def timeline(event_jurisdictions: pd.DataFrame) -> pd.DataFrame:
         before = current.get(key, DIMENSIONS[rule.dimension].baseline)
         if rule.only_from_baseline and before != DIMENSIONS[rule.dimension].baseline:
             continue
+        if rule.yields_to_own_act and key in set_by_own_act:
+            continue
+        if not rule.yields_to_own_act:
+            set_by_own_act.add(key)
         current[key] = rule.category
         rows.append((jurisdiction_id, rule.dimension, day, rule.category, event_id))
     return pd.DataFrame(rows, columns=TIMELINE_COLUMNS)

@@ -76,15 +76,28 @@ def timeline_html(events: pd.DataFrame, by_event: Mapping[str, Sources], day: da
             shown = ", ".join(_text(n) for n in others[:12])
             more = f" and {len(others) - 12} more" if len(others) > 12 else ""
             concerns = f'<div class="sm-concerns">Concerns: {shown}{more}</div>'
+        # A listing is the list's claim: the panel names whose list it is.
+        listed = ""
+        if event.kind in status.LISTING_KINDS:
+            listed = f'<div class="sm-list">Listed in: {_text(list_name(by_event.get(event.event_id, ())))}</div>'
         items.append(
             f'<li class="sm-event{" sm-upcoming" if upcoming else ""}" data-event="{html.escape(event.event_id)}">'
             f'<div class="sm-when">{html.escape(when_label(event.date, event.date_precision))}'
             f" · {_linked(status.kind_label(event.kind))}"
             f"{' · <em>still to come</em>' if upcoming else ''}</div>"
-            f'<div class="sm-summary">{_linked(event.summary)}</div>{concerns}'
+            f'<div class="sm-summary">{_linked(event.summary)}</div>{concerns}{listed}'
             f"{sources_html(by_event.get(event.event_id))}</li>"
         )
     return '<ol class="sm-timeline">' + "".join(items) + "</ol>"
+
+
+def list_name(sources: Sources) -> str:
+    """A tracker's list as the panel and the About page name it: its first source's outlet and title."""
+    source: Any  # a row from itertuples: pandas-stubs types each field as any scalar
+    for source in sources.itertuples(index=False) if isinstance(sources, pd.DataFrame) else sources:
+        title = source.title if isinstance(source.title, str) and source.title else "title not recorded"
+        return f"{source.outlet}, “{title}”"
+    return ""
 
 
 @functools.lru_cache(maxsize=8192)
@@ -268,6 +281,7 @@ def about_markdown(data: Any) -> str:  # a dataset.Dataset (which imports this m
             if rule is None
             else f"{status.DIMENSIONS[rule.dimension].label} → {status.DIMENSIONS[rule.dimension].label_of(rule.category)}"
             + (" (only if still at the baseline)" if rule.only_from_baseline else "")
+            + (" (unless the place's own act, earlier or later, decides)" if rule.yields_to_own_act else "")
         )
         + " |"
         for kind, (label, rule) in status.EVENT_KINDS.items()

@@ -12,12 +12,18 @@ from datetime import date
 
 import pandas as pd
 
-from sanctuarymap import records, status
+from sanctuarymap import basis, records, status
 
 # Column names as the reader sees them; the jurisdiction id is kept (hidden) to select a row's place.
 PLACE, KIND, STATE, LATEST_DAY, LATEST_KIND = "Place", "Kind", "State", "Latest event", "Latest event kind"
+BASIS = "Status rests on"  # basis.BASES: its own act, a tracker's list, or a federal list
+BASIS_HELP = (
+    "own act: the place's own ordinance, order or sheriff's policy; tracker list: a third party's list (an advocacy "
+    "group, law firm or law clinic) names it, and no own act of the place says otherwise; federal list: only a federal "
+    "report, letter or finding names it"
+)
 KIND_NAMES = {"state": "State", "county": "County", "city": "City"}
-COLUMNS = ["jurisdiction_id", PLACE, KIND, STATE, *(d.label for d in status.DIMENSIONS.values()), LATEST_DAY, LATEST_KIND]
+COLUMNS = ["jurisdiction_id", PLACE, KIND, STATE, *(d.label for d in status.DIMENSIONS.values()), BASIS, LATEST_DAY, LATEST_KIND]
 
 
 def of_day(recs: records.Records, changes: pd.DataFrame, names: dict[str, str], day: date) -> pd.DataFrame:
@@ -45,6 +51,7 @@ def of_day(recs: records.Records, changes: pd.DataFrame, names: dict[str, str], 
     )
     for key, dimension in status.DIMENSIONS.items():
         table[dimension.label] = [dimension.label_of(str(c)) for c in current.loc[ids, key]]
+    table[BASIS] = basis.of_day(basis.kinds_of(recs), changes, ids, day)
     table[LATEST_DAY] = [latest[j][0] if j in latest else None for j in ids]
     table[LATEST_KIND] = [status.kind_label(latest[j][1]) if j in latest else "" for j in ids]
     return table[COLUMNS]
@@ -75,7 +82,7 @@ def narrow(
         keep &= table[dimension.label].isin({dimension.label_of(c) for c in categories if c in _keys(dimension)})
     words = search.strip().casefold()
     if words:
-        text = table[[PLACE, STATE, *(d.label for d in status.DIMENSIONS.values()), LATEST_KIND]].astype(str).agg(" ".join, axis=1)
+        text = table[[PLACE, STATE, *(d.label for d in status.DIMENSIONS.values()), BASIS, LATEST_KIND]].astype(str).agg(" ".join, axis=1)
         keep &= text.str.casefold().str.contains(words, regex=False)
     return table[keep].reset_index(drop=True)
 

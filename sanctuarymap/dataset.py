@@ -13,14 +13,15 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from sanctuarymap import chart, geodata, payload, records, status
+from sanctuarymap import chart, geodata, law, moments, payload, records, status
 
 # The span the page replays; earlier events only set where each jurisdiction starts the year
 # (records.EARLIEST_DATE .. records.LATEST_DATE is the span an event may be dated in).
 FIRST_DAY = date(2017, 1, 1)
 LAST_DAY = date(2017, 12, 31)
-# By this name in the class below, whose field ``records`` hides the module.
+# By these names in the class below, whose fields ``records`` and ``moments`` hide the modules.
 Problem = records.Problem
+Moment = moments.Moment
 
 
 @dataclass
@@ -32,6 +33,10 @@ class Dataset:
     views: pd.DataFrame  # geodata.views, by jurisdiction_id
     counts: pd.DataFrame  # status.daily_counts over the replayed span
     problems: list[Problem] = field(default_factory=list)
+    # The editors' key moments and the state laws beneath local policy, read with the records (and
+    # cached with them, by the files' version): their problems are in ``problems``.
+    moments: list[Moment] = field(default_factory=list)
+    state_laws: list[law.Standing] = field(default_factory=list)
 
     # Computed once per loaded dataset: every rerun of every session reads them.
     @cached_property
@@ -159,6 +164,9 @@ def load(records_dir: Path, geodata_dir: Path, *, freeze: bool = False, version:
         counts=status.daily_counts(changes, mapped, FIRST_DAY, LAST_DAY),
         problems=problems,
     )
+    data.moments, moment_problems = moments.read(Path(records_dir) / moments.FILE, recs.events, data.names)
+    data.state_laws, law_problems = law.read(Path(records_dir) / law.FILE, recs.events, recs.jurisdictions)
+    data.problems += moment_problems + law_problems
     if freeze:
         for name, member in vars(Dataset).items():
             if isinstance(member, cached_property):

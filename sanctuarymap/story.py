@@ -30,6 +30,11 @@ def _text(value: str) -> str:
     return "<br>".join(html.escape(line) for line in str(value).splitlines())
 
 
+def text_html(value: str) -> str:
+    """Record text as escaped HTML on one line (``_text``), for the modules that build their own cards."""
+    return _text(value)
+
+
 def day_label(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 

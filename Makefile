@@ -31,7 +31,7 @@ test: $(VENV)/test.stamp $(CHROMIUM) $(NODE)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(PYTEST) --browser-tests --load-test --slow-properties
+	$(PYTEST) --browser-tests --load-test --slow-properties --output $(SCRATCH)/test-results
 
 # Under a minute on a 2-core machine (README, "Run the tests"): no browser, no load test, and the slow
 # tests and full-size property tests left to make test.

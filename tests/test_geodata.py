@@ -131,8 +131,8 @@ def test_not_a_feature_collection(geodata_dir):
     ("crs_name", "refused"),
     [
         ("urn:ogc:def:crs:EPSG::3857", True),  # web Mercator metres
-        ("EPSG:2163", True),  # US National Atlas equal area
-        ("urn:ogc:def:crs:OGC:1.3:CRS84", False),  # the stated CRS, longitude first
+        pytest.param("EPSG:2163", True, marks=pytest.mark.slow),  # US National Atlas equal area
+        pytest.param("urn:ogc:def:crs:OGC:1.3:CRS84", False, marks=pytest.mark.slow),  # the stated CRS, longitude first
         ("EPSG:4326", False),
     ],
 )
@@ -191,13 +191,14 @@ def test_feature_without_a_geoid(geodata_dir):
     ("column", "value", "expected"),
     [
         ("longitude", "-87.6x", "a longitude in decimal degrees"),  # today: ValueError: could not convert string to float
-        ("longitude", "", "a longitude in decimal degrees"),
-        ("latitude", "nan", "a latitude in decimal degrees"),
-        ("latitude", "1e1", "a latitude in decimal degrees"),
+        # Each reads every file again: the rest run in make test (a slow test for make test-quick).
+        pytest.param("longitude", "", "a longitude in decimal degrees", marks=pytest.mark.slow),
+        pytest.param("latitude", "nan", "a latitude in decimal degrees", marks=pytest.mark.slow),
+        pytest.param("latitude", "1e1", "a latitude in decimal degrees", marks=pytest.mark.slow),
         ("latitude", "91.5", "a latitude from -90 to 90 degrees"),
-        ("longitude", "-187.2", "a longitude from -180 to 180 degrees"),
-        ("geoid", "17140", "a 7-digit Census place GEOID"),
-        ("source_url", "https://ex\x7fample.com/", "no control or invisible character"),
+        pytest.param("longitude", "-187.2", "a longitude from -180 to 180 degrees", marks=pytest.mark.slow),
+        pytest.param("geoid", "17140", "a 7-digit Census place GEOID", marks=pytest.mark.slow),
+        pytest.param("source_url", "https://ex\x7fample.com/", "no control or invisible character", marks=pytest.mark.slow),
     ],
 )
 def test_bad_city_cell_costs_one_point(geodata_dir, shipped, column, value, expected):

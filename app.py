@@ -32,6 +32,9 @@ HERE = Path(__file__).parent
 # the shapes can be checked from another copy (the tests break one).
 RECORDS = Path(os.environ.get("SANCTUARYMAP_RECORDS", HERE / "records"))
 GEODATA = Path(os.environ.get("SANCTUARYMAP_GEODATA", HERE / "geodata"))
+# Where the changes payload is written: the static folder beside this script serves it at
+# maps.GENERATED_URL (the tests run the app from a temporary copy of static/, or write elsewhere).
+GENERATED = Path(os.environ.get("SANCTUARYMAP_GENERATED", HERE / maps.GENERATED_FOLDER))
 # One copy of the loaded, joined data for every session: never copied per viewer. Keyed by the
 # files' sizes and times too, so an edit shows on the next rerun; the copy it replaces is let go.
 load_dataset = st.cache_resource(show_spinner="Loading records and boundaries…", max_entries=2)(dataset.load)
@@ -41,13 +44,12 @@ st.html(HERE / "static" / "css" / "page.css")
 
 data = load_dataset(str(RECORDS), str(GEODATA), freeze=True, version=dataset.files_version(RECORDS, GEODATA))
 # Every status change, published once per content as a static file the map page fetches and caches.
-changes_url = f"{maps.GENERATED_URL}/{payload.publish(data.changes_body, maps.GENERATED)}"
+changes_url = f"{maps.GENERATED_URL}/{payload.publish(data.changes_body, GENERATED)}"
 names = data.names
 
 view.settle(st.session_state, st.query_params, data.first_day, data.last_day, names, default_day=date(2017, 4, 21))
-# The editors' key moments and the state laws beneath local policy: small files, read on each run.
-key_moments, moment_problems = moments.read(RECORDS / moments.FILE, data.records.events, names)
-state_laws, law_problems = law.read(RECORDS / law.FILE, data.records.events, data.records.jurisdictions)
+# The editors' key moments and the state laws beneath local policy, loaded with the records.
+key_moments, state_laws = data.moments, data.state_laws
 tools.settle(
     st.session_state,
     st.query_params,
@@ -63,8 +65,6 @@ st.caption(
     "How the federal government and “sanctuary” jurisdictions fought over immigration enforcement "
     "in 2017, day by day. Every event is sourced; play the year or click a place for its story."
 )
-if moment_problems or law_problems:
-    st.warning("Left out of the key moments and state laws: " + "; ".join(str(p) for p in moment_problems + law_problems))
 if data.problems:
     problems = plural.counted(len(data.problems), "problem")
     with st.expander(f"⚠️ {problems} in the records and boundaries: what they name is left out", expanded=True):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 from dataclasses import dataclass, field
@@ -13,14 +14,15 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from sanctuarymap import chart, geodata, payload, records, status
+from sanctuarymap import chart, geodata, law, moments, payload, records, status
 
 # The span the page replays; earlier events only set where each jurisdiction starts the year
 # (records.EARLIEST_DATE .. records.LATEST_DATE is the span an event may be dated in).
 FIRST_DAY = date(2017, 1, 1)
 LAST_DAY = date(2017, 12, 31)
-# By this name in the class below, whose field ``records`` hides the module.
+# By these names in the class below, whose fields ``records`` and ``moments`` hide the modules.
 Problem = records.Problem
+Moment = moments.Moment
 
 
 @dataclass
@@ -32,6 +34,10 @@ class Dataset:
     views: pd.DataFrame  # geodata.views, by jurisdiction_id
     counts: pd.DataFrame  # status.daily_counts over the replayed span
     problems: list[Problem] = field(default_factory=list)
+    # The editors' key moments and the state laws beneath local policy, read with the records (and
+    # cached with them, by the files' version): their problems are in ``problems``.
+    moments: list[Moment] = field(default_factory=list)
+    state_laws: list[law.Standing] = field(default_factory=list)
 
     # Computed once per loaded dataset: every rerun of every session reads them.
     @cached_property
@@ -130,6 +136,14 @@ def files_version(*folders: Path | str) -> str:
     return "\n".join(version)
 
 
+@functools.lru_cache(maxsize=2)
+def _boundaries(geodata_dir: str, version: str) -> tuple[geodata.Boundaries, list[Problem]]:
+    """``geodata.read``, once per version of the files (``files_version``): an edit of the records, the
+    usual one, reloads the records alone (the boundaries take about 0.6 s of CPU to read). Read only
+    by ``load``, which never changes them."""
+    return geodata.read(Path(geodata_dir))
+
+
 def load(records_dir: Path, geodata_dir: Path, *, freeze: bool = False, version: object = None) -> Dataset:
     """Read both folders; keep what is valid, list the rest.
 
@@ -144,7 +158,7 @@ def load(records_dir: Path, geodata_dir: Path, *, freeze: bool = False, version:
         # Let the collector reach the datasets an earlier edit replaced (their cache let them go).
         gc.unfreeze()
         gc.collect()
-    boundaries, geodata_problems = geodata.read(Path(geodata_dir))
+    boundaries, geodata_problems = _boundaries(str(geodata_dir), files_version(geodata_dir))
     recs, problems = records.read(Path(records_dir), check_jurisdictions=lambda rows: geodata.check_join(rows, boundaries))
     problems = geodata_problems + problems
     drawn = geodata.drawn_shapes(recs.jurisdictions)
@@ -159,6 +173,9 @@ def load(records_dir: Path, geodata_dir: Path, *, freeze: bool = False, version:
         counts=status.daily_counts(changes, mapped, FIRST_DAY, LAST_DAY),
         problems=problems,
     )
+    data.moments, moment_problems = moments.read(Path(records_dir) / moments.FILE, recs.events, data.names)
+    data.state_laws, law_problems = law.read(Path(records_dir) / law.FILE, recs.events, recs.jurisdictions)
+    data.problems += moment_problems + law_problems
     if freeze:
         for name, member in vars(Dataset).items():
             if isinstance(member, cached_property):

@@ -103,17 +103,26 @@ def day_geojson(frame: gpd.GeoDataFrame, day: date) -> bytes:
 def records_zip(folder: Path, day: date) -> bytes:
     """Every CSV file in ``folder`` and its README, with a note on where they come from, as one zip.
 
-    ``day`` only names the download (the reader's day when they took it): the files hold the whole year.
+    Only what it claims to hold: regular files that lie in ``folder`` (``records.read_bytes``). A
+    symbolic link (to /etc/passwd, say) or a path that leads outside is never read: ABOUT.txt names
+    it as left out. ``day`` only names the download (the reader's day when they took it): the files
+    hold the whole year.
     """
     folder = Path(folder)
     buffer = io.BytesIO()
+    left_out: list[records.Problem] = []
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         prefix = file_name("records", day, "zip").removesuffix(".zip")
-        for path in sorted(folder.glob("*.csv")) + [folder / "README.md"]:
-            if path.is_file():
-                archive.write(path, f"{prefix}/{path.name}")
+        names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".csv")) if folder.is_dir() else []
+        for name in [*names, "README.md"]:
+            data = records.read_bytes(folder / name, left_out, records.MAX_FILE_BYTES, optional=True)
+            if data is not None:
+                archive.writestr(f"{prefix}/{name}", data)
         note = f"Sanctuary Map 2017: the records, downloaded while viewing {day.isoformat()}.\n{LICENCE}.\nSource: {SOURCE}.\n"
-        archive.writestr(f"{prefix}/ABOUT.txt", note + "README.md is the data dictionary: fields, vocabularies, rules, coverage.\n")
+        note += "README.md is the data dictionary: fields, vocabularies, rules, coverage.\n"
+        if left_out:
+            note += "Left out of this zip:\n" + "".join(f"- {problem}\n" for problem in left_out)
+        archive.writestr(f"{prefix}/ABOUT.txt", note)
     return buffer.getvalue()
 
 

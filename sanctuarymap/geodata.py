@@ -281,18 +281,8 @@ def _read_polygons(path: Path, layer: str, problems: list[records.Problem]) -> g
 def _read_geojson(path: Path, problems: list[records.Problem]) -> dict[str, Any] | None:
     """The file's FeatureCollection if it can be read, is one, and is in longitude/latitude degrees."""
     name = path.name
-    try:
-        if not path.is_file():
-            # The folder by its name only: the page is public, the server's paths are not.
-            problems.append(records.Problem(name, None, None, f"a file in {path.parent.name}/", "no such file"))
-            return None
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            problems.append(records.Problem(name, None, None, f"a file of at most {MAX_FILE_BYTES // 2**20} MB", f"{size / 2**20:.1f} MB"))
-            return None
-        data = path.read_bytes()
-    except OSError as error:
-        problems.append(records.Problem(name, None, None, "a readable file", f"{type(error).__name__}: {error.strerror}"))
+    data = records.read_bytes(path, problems, MAX_FILE_BYTES)
+    if data is None:
         return None
     try:
         collection = json.loads(data.decode("utf-8-sig"))

@@ -9,17 +9,18 @@ sanctuary status that day, from ``status``.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
+from pydantic import BaseModel, ConfigDict
 
 from sanctuarymap import records, status
 
 FILE = "sanctuarymap-state-laws.csv"
+MAX_FILE_BYTES = records.MAX_SMALL_FILE_BYTES
+MAX_NAME = 200  # characters of a law's name or standing
 VERBS = {"requires_cooperation": "requires cooperation with ICE", "limits_cooperation": "limits cooperation with ICE"}
 
 
@@ -37,25 +38,42 @@ class Standing:
         return f"{self.law}, {self.standing}" if self.standing else self.law
 
 
+class StandingRow(BaseModel):
+    """A row of the file as written; ``read`` checks it against the records."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    event_id: str
+    state_id: str
+    law: str
+    standing: str
+
+
 def read(path: Path, events: pd.DataFrame, jurisdictions: pd.DataFrame) -> tuple[list[Standing], list[records.Problem]]:
-    """The file's rows in date order, and a problem for each row left out (unknown event or state)."""
-    path = Path(path)
-    if not path.is_file():
-        return [], []
+    """The file's rows in date order, and a problem for each row left out (unknown event or state).
+
+    Read as the records are (``records.read_rows``: a size cap, UTF-8, well-formed rows, problems
+    named by file, row and column). A missing file is no laws and no problem.
+    """
+    problems: list[records.Problem] = []
+    found = records.read_rows(Path(path), StandingRow, problems, problems, MAX_FILE_BYTES, optional=True)
     days = dict(zip(events["event_id"], events["date"]))
     states = set(jurisdictions.loc[jurisdictions["kind"] == "state", "jurisdiction_id"])
     rows: list[Standing] = []
-    problems: list[records.Problem] = []
-    for line, row in enumerate(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))), start=2):
-        cells = {k: (row.get(k) or "").strip() for k in ("event_id", "state_id", "law", "standing")}
-        if cells["event_id"] not in days:
-            problems.append(records.Problem(FILE, line, "event_id", f"an event_id of {records.EVENTS_FILE}", repr(cells["event_id"])))
-        elif cells["state_id"] not in states:
-            problems.append(records.Problem(FILE, line, "state_id", "a state's jurisdiction_id", repr(cells["state_id"])))
-        elif not cells["law"]:
+    for line, row in found.items():
+        if row.event_id not in days:
+            problems.append(records.Problem(FILE, line, "event_id", f"an event_id of {records.EVENTS_FILE}", records.shown(row.event_id)))
+        elif row.state_id not in states:
+            problems.append(records.Problem(FILE, line, "state_id", "a state's jurisdiction_id", records.shown(row.state_id)))
+        elif not row.law:
             problems.append(records.Problem(FILE, line, "law", "the law's short name", "nothing"))
+        elif len(row.law) > MAX_NAME or len(row.standing) > MAX_NAME:
+            column = "law" if len(row.law) > MAX_NAME else "standing"
+            problems.append(
+                records.Problem(FILE, line, column, f"at most {MAX_NAME} characters", f"{len(getattr(row, column))} characters")
+            )
         else:
-            rows.append(Standing(cells["event_id"], days[cells["event_id"]], cells["state_id"], cells["law"], cells["standing"]))
+            rows.append(Standing(row.event_id, days[row.event_id], row.state_id, row.law, row.standing))
     return sorted(rows, key=lambda s: (s.day, s.event_id)), problems
 
 

@@ -31,8 +31,8 @@ MAP_CSS = "/app/static/css/sanctuarymap.css"
 # The shapes the page fetches, written by scripts/build_geodata.py (make geodata).
 BOUNDARIES_FILE = "geodata/boundaries.json"
 BOUNDARIES_URL = f"/app/static/{BOUNDARIES_FILE}"
-# Written at run time (git-ignored): the changes payload, one file per content.
-GENERATED = STATIC / "generated"
+# Written at run time (git-ignored), beside the app's script: the changes payload, one file per content.
+GENERATED_FOLDER = "static/generated"
 GENERATED_URL = "/app/static/generated"
 CONTIGUOUS_US = [[24.4, -125.0], [49.4, -66.9]]
 

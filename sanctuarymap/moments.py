@@ -7,9 +7,7 @@ the problems of the others, as ``records`` does.
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
@@ -17,11 +15,15 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from pydantic import BaseModel, ConfigDict
 
 from sanctuarymap import records, status, story
 
 FILE = "sanctuarymap-moments.csv"
 COLUMNS = ["event_id", "headline", "text", "colour", "jurisdiction_id", "bounds"]
+MAX_FILE_BYTES = records.MAX_SMALL_FILE_BYTES
+MAX_HEADLINE = 200  # characters
+MAX_TEXT = 2000
 
 Bounds = tuple[float, float, float, float]  # south, west, north, east, in degrees
 
@@ -37,47 +39,59 @@ class Moment:
     bounds: Bounds | None
 
 
+class MomentRow(BaseModel):
+    """A row of the file as written; ``read`` checks it against the records."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    event_id: str
+    headline: str
+    text: str
+    colour: str
+    jurisdiction_id: str
+    bounds: str
+
+
 def read(path: Path, events: pd.DataFrame, known_ids: Collection[str]) -> tuple[list[Moment], list[records.Problem]]:
     """The moments of the file in its order, and a problem for each row left out.
 
-    A row needs an event of ``events``, a colouring (``status.DIMENSIONS``), a headline and a text, and
-    exactly one view: a ``jurisdiction_id`` of ``known_ids`` or ``bounds`` written ``south;west;north;east``.
-    A missing file is no moments and no problem: the story is optional.
+    The file is read as the records are (``records.read_rows``: a size cap, UTF-8, well-formed rows,
+    every problem named by file, row and column). A row needs an event of ``events``, a colouring
+    (``status.DIMENSIONS``), a headline and a text, and exactly one view: a ``jurisdiction_id`` of
+    ``known_ids`` or ``bounds`` written ``south;west;north;east``. A missing file is no moments and no
+    problem: the story is optional.
     """
-    path = Path(path)
-    if not path.is_file():
-        return [], []
     problems: list[records.Problem] = []
+    rows = records.read_rows(Path(path), MomentRow, problems, problems, MAX_FILE_BYTES, optional=True)
     days = dict(zip(events["event_id"], events["date"]))
     known = set(known_ids)
     moments: list[Moment] = []
-    text = path.read_text(encoding="utf-8-sig")
-    for line, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+    for line, row in rows.items():
 
         def problem(column: str, expected: str, found: str, line: int = line) -> None:
             problems.append(records.Problem(FILE, line, column, expected, found))
 
-        cells = {c: (row.get(c) or "").strip() for c in COLUMNS}
         before = len(problems)
-        if cells["event_id"] not in days:
-            problem("event_id", f"an event_id of {records.EVENTS_FILE}", repr(cells["event_id"]))
-        if cells["colour"] not in status.DIMENSIONS:
-            problem("colour", f"one of {', '.join(status.DIMENSIONS)}", repr(cells["colour"]))
-        for column in ("headline", "text"):
-            if not cells[column]:
+        if row.event_id not in days:
+            problem("event_id", f"an event_id of {records.EVENTS_FILE}", records.shown(row.event_id))
+        if row.colour not in status.DIMENSIONS:
+            problem("colour", f"one of {', '.join(status.DIMENSIONS)}", records.shown(row.colour))
+        for column, limit in (("headline", MAX_HEADLINE), ("text", MAX_TEXT)):
+            value = getattr(row, column)
+            if not value:
                 problem(column, "some text", "nothing")
-        bounds = _bounds(cells["bounds"]) if cells["bounds"] else None
-        if cells["bounds"] and bounds is None:
-            problem("bounds", "south;west;north;east in degrees, south < north and west < east", repr(cells["bounds"]))
-        place = cells["jurisdiction_id"] or None
+            elif len(value) > limit:
+                problem(column, f"at most {limit} characters", f"{len(value)} characters")
+        bounds = _bounds(row.bounds) if row.bounds else None
+        if row.bounds and bounds is None:
+            problem("bounds", "south;west;north;east in degrees, south < north and west < east", records.shown(row.bounds))
+        place = row.jurisdiction_id or None
         if place is not None and place not in known:
-            problem("jurisdiction_id", "a jurisdiction on the map", repr(place))
-        if (place is None) == (not cells["bounds"]):
+            problem("jurisdiction_id", "a jurisdiction on the map", records.shown(place))
+        if (place is None) == (not row.bounds):
             problem("bounds", "a jurisdiction_id or bounds, not both", "both" if place else "neither")
         if len(problems) == before:
-            moments.append(
-                Moment(cells["event_id"], days[cells["event_id"]], cells["headline"], cells["text"], cells["colour"], place, bounds)
-            )
+            moments.append(Moment(row.event_id, days[row.event_id], row.headline, row.text, row.colour, place, bounds))
     return moments, problems
 
 
@@ -109,6 +123,6 @@ def card_html(moment: Moment, index: int, count: int, sources_by_event: dict[str
     return (
         f'<div class="sm-moment" data-moment="{index + 1}" data-event="{html.escape(moment.event_id)}">'
         f'<div class="sm-when">Moment {index + 1} of {count} · {html.escape(story.day_label(moment.day))}</div>'
-        f'<h2 class="sm-moment-title sm-h2">{html.escape(moment.headline)}</h2>'
-        f"<p>{html.escape(moment.text)}</p>{story.sources_html(sources_by_event.get(moment.event_id))}</div>"
+        f'<h2 class="sm-moment-title sm-h2">{story.text_html(moment.headline)}</h2>'
+        f"<p>{story.text_html(moment.text)}</p>{story.sources_html(sources_by_event.get(moment.event_id))}</div>"
     )

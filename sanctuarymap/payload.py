@@ -131,11 +131,17 @@ def file_name(body: bytes) -> str:
     return f"changes-{hashlib.sha256(body).hexdigest()[:16]}.json"
 
 
+# What the published payloads besides the live one may take up together (one with every county is
+# about 310 KB): past it, even the previous payload goes.
+MAX_GENERATED_BYTES = 32 * 1024 * 1024
+
+
 def publish(body: bytes, folder: Path) -> str:
     """Write ``body`` into ``folder`` under its content-hash name, once; return the name.
 
-    Servers sharing a checkout (the tests run two) may publish at the same moment: the file is written
-    to a temporary name and moved into place, so a reader never sees half of it.
+    Servers sharing a checkout may publish at the same moment: the file is written to a temporary
+    name and moved into place, so a reader never sees half of it. Each new payload prunes the others
+    (``_prune``): the folder holds the live payload and the one before it, never a pile of them.
     """
     name = file_name(body)
     target = Path(folder) / name
@@ -150,13 +156,35 @@ def publish(body: bytes, folder: Path) -> str:
     return name
 
 
-def _prune(folder: Path, keep: str, max_age_s: float = 86_400) -> None:
-    # Old records' payloads pile up otherwise. A server still showing one writes it again on its next
-    # run (publish finds it missing), so removing a file another server uses costs it a Retry at worst.
-    now = time.time()
+def _prune(folder: Path, keep: str, cap: int = MAX_GENERATED_BYTES, stale_tmp_s: float = 3_600) -> None:
+    """Remove every payload but ``keep`` and the newest other one, which a page opened before the edit
+    may still be fetching; that one too if it would take the folder past ``cap`` bytes. A server still
+    showing a removed payload writes it again on its next run (``publish`` finds it missing), so
+    removing one another server uses costs its page a retry at worst."""
+    others = []
     for path in folder.glob("changes-*.json"):
         try:
-            if path.name != keep and now - path.stat().st_mtime > max_age_s:
-                path.unlink()
+            if path.name != keep:
+                others.append((path.stat().st_mtime_ns, path.name, path))
         except OSError:
             pass  # another server removed it first
+    others.sort(reverse=True)
+    try:
+        budget = cap - (folder / keep).stat().st_size
+    except OSError:
+        budget = cap
+    for position, (_, _, path) in enumerate(others):
+        try:
+            if position == 0 and path.stat().st_size <= budget:
+                continue
+            path.unlink()
+        except OSError:
+            pass
+    # A temporary file a server left when it stopped half-way through a write.
+    now = time.time()
+    for path in folder.glob(".changes-*.tmp"):
+        try:
+            if now - path.stat().st_mtime > stale_tmp_s:
+                path.unlink()
+        except OSError:
+            pass

@@ -13,7 +13,9 @@ import csv
 import datetime
 import io
 import ipaddress
+import os
 import re
+import stat
 import unicodedata
 import urllib.parse
 from collections.abc import Callable, Iterable
@@ -35,6 +37,12 @@ SOURCES_FILE = "sanctuarymap-sources.csv"
 EARLIEST_DATE = date(1970, 1, 1)
 LATEST_DATE = date(2017, 12, 31)
 MAX_FILE_BYTES = 10 * 1024 * 1024
+# The editors' small files (key moments, state laws): a few dozen rows each.
+MAX_SMALL_FILE_BYTES = 1024 * 1024
+# Characters of a cell a message quotes: a longer one is cut short.
+QUOTED_CHARACTERS = 60
+# Any part of a problem (a file or column name, what was found): longer ones are cut short too.
+_LONGEST_MESSAGE_PART = 300
 LIST_SEPARATOR = ";"
 # Columns the loader adds, never read from a file: a date's precision follows from how it is written.
 DERIVED_COLUMNS = frozenset({"date_precision"})
@@ -59,6 +67,14 @@ class Problem:
     column: str | None
     expected: str
     found: str
+
+    def __post_init__(self) -> None:
+        # Whatever a check put in a message, it is never a whole cell: a 100,000-character cell quoted
+        # in full would push the page far down. ``shown`` cuts a quoted cell at QUOTED_CHARACTERS.
+        for name in ("file", "column", "expected", "found"):
+            value = getattr(self, name)
+            if isinstance(value, str) and len(value) > _LONGEST_MESSAGE_PART:
+                object.__setattr__(self, name, value[: _LONGEST_MESSAGE_PART - 3] + "...")
 
     def __str__(self) -> str:
         where = [self.file]
@@ -126,15 +142,15 @@ class JurisdictionRow(BaseModel):
         out = []
         if self.kind == "nation":
             if self.geoid != "US" or self.state:
-                out.append(("geoid", "geoid 'US' and an empty state for the nation", repr(self.geoid)))
+                out.append(("geoid", "geoid 'US' and an empty state for the nation", shown(self.geoid)))
             return out
         if not self.state:
             out.append(("state", "a two-letter USPS code", "an empty cell"))
         digits = _GEOID_DIGITS[self.kind]
         if not re.fullmatch(rf"[0-9]{{{digits}}}", self.geoid):
-            out.append(("geoid", f"a {digits}-digit Census GEOID for a {self.kind}", repr(self.geoid)))
+            out.append(("geoid", f"a {digits}-digit Census GEOID for a {self.kind}", shown(self.geoid)))
         if self.drawn_with and self.kind != "city":
-            out.append(("drawn_with", "an empty cell: only cities are drawn with county shapes", repr(";".join(self.drawn_with))))
+            out.append(("drawn_with", "an empty cell: only cities are drawn with county shapes", shown(";".join(self.drawn_with))))
         return out
 
 
@@ -326,7 +342,7 @@ def _read_events(folder: Path, known: set[str], problems: list[Problem], warning
     for line, event in list(events.items()):
         unknown = [j for j in event.jurisdiction_ids if j not in known]
         for j in unknown:
-            problems.append(Problem(EVENTS_FILE, line, "jurisdiction_ids", f"an id listed in {JURISDICTIONS_FILE}", repr(j)))
+            problems.append(Problem(EVENTS_FILE, line, "jurisdiction_ids", f"an id listed in {JURISDICTIONS_FILE}", shown(j)))
         if unknown:
             kept = tuple(j for j in event.jurisdiction_ids if j in known)
             if kept:
@@ -345,7 +361,7 @@ def _read_sources(folder: Path, event_ids: set[str], problems: list[Problem], wa
     sources = read_rows(folder / SOURCES_FILE, SourceRow, problems, warnings)
     for line, source in list(sources.items()):
         if source.event_id not in event_ids:
-            problems.append(Problem(SOURCES_FILE, line, "event_id", f"an id listed in {EVENTS_FILE}", repr(source.event_id)))
+            problems.append(Problem(SOURCES_FILE, line, "event_id", f"an id listed in {EVENTS_FILE}", shown(source.event_id)))
             sources.pop(line)
     return sources
 
@@ -440,14 +456,23 @@ def _parse_day(v: str, last: date = date(2100, 1, 1)) -> date:
     return day
 
 
-def read_rows(path: Path, model: type[Row], problems: list[Problem], warnings: list[Problem]) -> dict[int, Row]:
+def read_rows(
+    path: Path,
+    model: type[Row],
+    problems: list[Problem],
+    warnings: list[Problem],
+    limit: int = MAX_FILE_BYTES,
+    *,
+    optional: bool = False,
+) -> dict[int, Row]:
     """Valid rows of one CSV file by line number; problems for the rest and for the file itself.
 
-    Also reads ``geodata/``'s city points, with a model of their own.
+    Also reads ``geodata/``'s city points and the editors' key moments and state laws, with models of
+    their own. ``limit`` is the file's size cap; ``optional``: a missing file has no rows and no problem.
     """
     name = path.name
     columns = [c for c in model.model_fields if c not in DERIVED_COLUMNS]
-    text = _read_text(path, problems)
+    text = _read_text(path, problems, limit, optional)
     if text is None:
         return {}
     if not text.strip():
@@ -488,25 +513,85 @@ def read_rows(path: Path, model: type[Row], problems: list[Problem], warnings: l
             for detail in error.errors():
                 column = str(detail["loc"][0]) if detail["loc"] else None
                 expected = detail["msg"].removeprefix("Value error, ")
-                problems.append(Problem(name, line, column, expected, _shown(values.get(column or "", ""))))
+                problems.append(Problem(name, line, column, expected, shown(values.get(column or "", ""))))
     return valid
 
 
-def _read_text(path: Path, problems: list[Problem]) -> str | None:
-    """The file's text; bytes that are not UTF-8 become lone surrogates, for ``_undecodable`` to name by row."""
-    name = path.name
+def read_bytes(path: Path, problems: list[Problem], limit: int = MAX_FILE_BYTES, *, optional: bool = False) -> bytes | None:
+    """The bytes of a regular file that lies in its folder, or None with a problem saying why.
+
+    Only a regular file is read, and never through a link: a symbolic link (to /etc/passwd, or to a
+    file elsewhere in the checkout) or anything whose resolved path is outside the folder is a
+    problem and is never opened; so is a file over ``limit`` bytes. ``optional``: a missing file is
+    None with no problem. Problems name the folder by its name only: the page is public, the
+    server's paths are not.
+    """
+    name, folder = path.name, path.parent.name
     try:
-        if not path.is_file():
-            # The folder by its name only: the page is public, the server's paths are not.
-            problems.append(Problem(name, None, None, f"a file in {path.parent.name}/", "no such file"))
+        if not os.path.lexists(path):
+            if not optional:
+                problems.append(Problem(name, None, None, f"a file in {folder}/", "no such file"))
             return None
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            problems.append(Problem(name, None, None, f"a file of at most {MAX_FILE_BYTES // 2**20} MB", f"{size / 2**20:.1f} MB"))
+        if path.is_symlink():
+            problems.append(Problem(name, None, None, f"a regular file in {folder}/", "a symbolic link, which is never followed"))
             return None
-        data = path.read_bytes()
+        if path.resolve().parent != path.parent.resolve():
+            problems.append(Problem(name, None, None, f"a regular file in {folder}/", "a path that leads outside it"))
+            return None
+        data = _read_regular(path, limit)
+    except _NotRegular as error:
+        problems.append(Problem(name, None, None, f"a regular file in {folder}/", str(error)))
+        return None
+    except _TooLarge as error:
+        cap = f"{limit // 2**20} MB" if limit % 2**20 == 0 else _size(limit)
+        problems.append(Problem(name, None, None, f"a file of at most {cap}", _size(error.size)))
+        return None
     except OSError as error:
         problems.append(Problem(name, None, None, "a readable file", f"{type(error).__name__}: {error.strerror}"))
+        return None
+    return data
+
+
+class _NotRegular(Exception):
+    pass
+
+
+class _TooLarge(Exception):
+    def __init__(self, size: int):
+        super().__init__(size)
+        self.size = size
+
+
+def _read_regular(path: Path, limit: int) -> bytes:
+    """Open without following a link (O_NOFOLLOW) or waiting on a pipe (O_NONBLOCK), then read only a
+    regular file of at most ``limit`` bytes: the checks above cannot be raced by a swapped file."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        found = os.fstat(descriptor)
+    except OSError:
+        os.close(descriptor)
+        raise
+    if not stat.S_ISREG(found.st_mode):
+        os.close(descriptor)
+        raise _NotRegular("a folder, device or pipe")
+    if found.st_size > limit:
+        os.close(descriptor)
+        raise _TooLarge(found.st_size)
+    with os.fdopen(descriptor, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise _TooLarge(len(data))
+    return data
+
+
+def _size(size: int) -> str:
+    return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{size / 2**10:.0f} KB"
+
+
+def _read_text(path: Path, problems: list[Problem], limit: int = MAX_FILE_BYTES, optional: bool = False) -> str | None:
+    """The file's text; bytes that are not UTF-8 become lone surrogates, for ``_undecodable`` to name by row."""
+    data = read_bytes(path, problems, limit, optional=optional)
+    if data is None:
         return None
     return data.decode("utf-8-sig", errors="surrogateescape")  # a BOM from Excel is harmless
 
@@ -579,6 +664,7 @@ def _frame(rows: dict[int, Row], model: type[Row]) -> pd.DataFrame:
     return pd.DataFrame(data, columns=[*model.model_fields, "row"])
 
 
-def _shown(value: str) -> str:
-    value = value if len(value) <= 60 else value[:57] + "..."
+def shown(value: str) -> str:
+    """A cell as a message quotes it: cut short past ``QUOTED_CHARACTERS``, ``an empty cell`` when empty."""
+    value = value if len(value) <= QUOTED_CHARACTERS else value[: QUOTED_CHARACTERS - 3] + "..."
     return repr(value) if value else "an empty cell"

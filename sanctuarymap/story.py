@@ -35,6 +35,11 @@ def _linked(value: str) -> str:
     return glossary.link_terms(_text(value))
 
 
+def text_html(value: str) -> str:
+    """Record text as escaped HTML on one line (``_text``), for the modules that build their own cards."""
+    return _text(value)
+
+
 def day_label(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -72,6 +73,9 @@ class AppServer:
     ``env`` is added to this process's environment (``SANCTUARYMAP_RECORDS`` shows other records);
     ``command`` runs another command line instead (``make -n run``'s), listening on ``port``. The
     constructor returns once the server answers its health check; ``stop`` ends it.
+
+    Without ``command`` the server runs the app from a site beside ``log`` (``_site``): so what it
+    writes (the changes payload, in its static folder) stays out of the work tree.
     """
 
     def __init__(
@@ -81,12 +85,15 @@ class AppServer:
         self.url = f"http://localhost:{self.port}"
         self.log = log
         self._log_file = log.open("w")
+        site_env: dict[str, str] = {}
+        if command is None:
+            root, site_env = _site(root, log.parent / f"site-{self.port}")
         self.process = subprocess.Popen(
             command or self._streamlit_run(root),
             cwd=root,
             stdout=self._log_file,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **site_env, **(env or {})},
         )
         self._wait_healthy()
 
@@ -124,6 +131,24 @@ class AppServer:
             self.process.kill()
             self.process.wait()
         self._log_file.close()
+
+
+def _site(root: Path, site: Path) -> tuple[Path, dict[str, str]]:
+    """A folder to run ``root``'s app from: its script and settings linked, a copy of its static files
+    (Streamlit serves only files whose real path lies in the script's static folder), and the app's
+    environment pointing at ``root``'s records and boundaries and at the copy's generated folder."""
+    site.mkdir(parents=True, exist_ok=True)
+    for name in ("app.py", ".streamlit"):
+        if not (site / name).exists():
+            (site / name).symlink_to(root / name)
+    if (root / "static").is_dir():
+        shutil.copytree(root / "static", site / "static", ignore=shutil.ignore_patterns("generated"), dirs_exist_ok=True)
+    env = {
+        "SANCTUARYMAP_RECORDS": str(root / "records"),
+        "SANCTUARYMAP_GEODATA": str(root / "geodata"),
+        "SANCTUARYMAP_GENERATED": str(site / "static" / "generated"),
+    }
+    return site, env
 
 
 def tree_rss(process: psutil.Process) -> int:

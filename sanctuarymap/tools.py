@@ -6,13 +6,15 @@ so that a link restores it; anything in a URL that does not make sense is droppe
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Collection, Mapping, MutableMapping
 from datetime import date
 from typing import Any
 
 import pandas as pd
 
-from sanctuarymap import moments, status, table
+from sanctuarymap import moments, status, table, view
 
 KINDS = ("state", "county", "city")
 MAX_SEARCH = 100  # characters of search text kept from a URL
@@ -24,6 +26,12 @@ def _split(value: str | None, allowed: Collection[str]) -> list[str]:
         if part in allowed and part not in seen:
             seen.append(part)
     return seen
+
+
+def _search_text(value: object) -> str:
+    """Search text from a URL: at most MAX_SEARCH characters, without control or invisible characters."""
+    text = value if isinstance(value, str) else ""
+    return "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf", "Cs"))[:MAX_SEARCH]
 
 
 def settle(
@@ -39,22 +47,18 @@ def settle(
         return
     session["tools_settled"] = True
     session["table"] = query.get("table") == "on"
-    session["table_find"] = str(query.get("find", ""))[:MAX_SEARCH]
+    session["table_find"] = _search_text(query.get("find"))
     session["table_states"] = _split(query.get("states"), set(state_codes))
     session["table_kinds"] = _split(query.get("kinds"), KINDS)
     categories = {c.key for d in status.DIMENSIONS.values() for c in d.categories}
     session["table_categories"] = _split(query.get("categories"), categories)
-    compare = None
-    try:
-        asked = date.fromisoformat(str(query.get("compare", "")))
-        compare = asked if first <= asked <= last else None
-    except ValueError:
-        pass
-    session["compare"] = compare
-    session["comparing"] = compare is not None
-    moment = str(query.get("moment", ""))
-    session["story"] = moment.isdigit() and 1 <= int(moment) <= moments
-    session["moment"] = int(moment) - 1 if session["story"] else 0
+    session["compare"] = view.ascii_day(query.get("compare"), first, last)
+    session["comparing"] = session["compare"] is not None
+    # ASCII digits only: str.isdigit() and int() also take "²", "①" and the full-width "１".
+    moment = query.get("moment")
+    number = int(moment) if isinstance(moment, str) and re.fullmatch(r"[0-9]{1,4}", moment) else 0
+    session["story"] = 1 <= number <= moments
+    session["moment"] = number - 1 if session["story"] else 0
 
 
 def to_query(session: Mapping[str, Any]) -> dict[str, str]:

@@ -9,15 +9,22 @@ on, and a click on a place (see ``page_report``).
 from __future__ import annotations
 
 import io
-import json
+import logging
+import re
 from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sanctuarymap import records, status
+
+_LOG = logging.getLogger(__name__)
+# A day as the URL and the map page write it: ASCII digits only, so "２０１７" or "²" is no day.
+_ASCII_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+MAX_REPORT = 1_000  # characters of the map page's report
 
 
 @dataclass(frozen=True)
@@ -29,13 +36,7 @@ class View:
 
 def from_query(params: Mapping[str, str], first: date, last: date, known_ids: Iterable[str], default_day: date) -> View:
     """The view a URL asks for; each part that is missing or invalid falls back to its default."""
-    day = default_day
-    try:
-        asked = date.fromisoformat(str(params.get("day", "")))
-        if first <= asked <= last:
-            day = asked
-    except ValueError:
-        pass
+    day = ascii_day(params.get("day"), first, last) or default_day
     colour = params.get("colour")
     if colour not in status.DIMENSIONS:
         colour = "sanctuary"
@@ -43,6 +44,36 @@ def from_query(params: Mapping[str, str], first: date, last: date, known_ids: It
     if selected not in set(known_ids):
         selected = None
     return View(day=day, colour=colour, selected=selected)
+
+
+def ascii_day(value: object, first: date, last: date) -> date | None:
+    """The day ``value`` writes as YYYY-MM-DD in ASCII digits, if it is a real day from ``first`` to ``last``; else None."""
+    if not isinstance(value, str) or not _ASCII_DAY.fullmatch(value):
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return None
+    return day if first <= day <= last else None
+
+
+class _MapState(BaseModel):
+    """The part of st_folium's value the app reads: the page's report, a string of bounded length."""
+
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+    last_object_clicked_popup: str | None = Field(default=None, max_length=MAX_REPORT)
+
+
+class _Report(BaseModel):
+    """The map page's report, as ``static/js/sanctuarymap.js`` writes it."""
+
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+    page: str = Field(min_length=1, max_length=100)
+    seq: int = Field(ge=0, le=2**53)
+    day: str = Field(pattern=_ASCII_DAY.pattern, max_length=10)
+    click: str | None = Field(default=None, max_length=200)
 
 
 @dataclass(frozen=True)
@@ -61,19 +92,16 @@ def page_report(value: object, first: date, last: date) -> PageReport | None:
     field is free: no shape has a popup). Anything else, or a day outside ``first``..``last``, is None:
     the value comes from the browser and is not trusted.
     """
-    if not isinstance(value, str) or len(value) > 1_000:
+    if not isinstance(value, str) or len(value) > MAX_REPORT:
         return None
     try:
-        fields = json.loads(value)
-        page, seq, click = fields["page"], fields["seq"], fields.get("click")
-        day = date.fromisoformat(fields["day"])
-    except (ValueError, TypeError, KeyError, AttributeError):
+        fields = _Report.model_validate_json(value)
+    except ValidationError:
         return None
-    if not (isinstance(page, str) and isinstance(seq, int) and (click is None or isinstance(click, str))):
+    day = ascii_day(fields.day, first, last)
+    if day is None:
         return None
-    if not first <= day <= last:
-        return None
-    return PageReport(key=(page, seq), day=day, click=click)
+    return PageReport(key=(fields.page, fields.seq), day=day, click=fields.click)
 
 
 def settle(
@@ -127,9 +155,29 @@ def _apply(session: MutableMapping[str, Any], report: PageReport) -> None:
 
 
 def _new_report(session: Mapping[str, Any], first: date, last: date) -> PageReport | None:
-    """The map page's latest report, if it has not been applied yet."""
-    report = page_report((session.get("map") or {}).get("last_object_clicked_popup"), first, last)
+    """The map page's latest report, if it has not been applied yet.
+
+    The value comes from the browser: anything but the shape ``_MapState`` and ``_Report`` describe
+    (a number, a list, a megabyte of text sent with ``Streamlit.setComponentValue`` or over the
+    websocket) is ignored, and logged once per session.
+    """
+    value = session.get("map")
+    try:
+        popup = _MapState.model_validate({} if value is None else value).last_object_clicked_popup
+    except ValidationError:
+        popup, report = None, None
+        _refused(session, value)
+    else:
+        report = page_report(popup, first, last)
+        if report is None and popup is not None:
+            _refused(session, popup)
     return report if report is not None and report.key != session.get("last_report") else None
+
+
+def _refused(session: Mapping[str, Any], value: object) -> None:
+    if isinstance(session, MutableMapping) and not session.get("report_refused"):
+        session["report_refused"] = True
+        _LOG.warning("ignored a map report that is not of the expected shape: %s", records.shown(repr(value)))
 
 
 def to_query(current: View) -> dict[str, str]:

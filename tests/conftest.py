@@ -2,18 +2,45 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
+import hypothesis
+import hypothesis.configuration
 import pytest
+from hypothesis.database import DirectoryBasedExampleDatabase
 
-from sanctuarymap import dataset
+from sanctuarymap import dataset, records
 from sanctuarymap.testing import CHROMIUM, CHROMIUM_ARGS, ROOT, VIEWPORT, AppServer
 
 DATA = Path(__file__).resolve().parent / "data"
+SCRATCH = pytest.StashKey[Path]()
+
+
+def pytest_configure(config):
+    """Everything a test run writes goes to a temporary folder, never into the work tree (`.ci/run` checks
+    `git status --ignored`): the changes payload the app publishes (app.py reads SANCTUARYMAP_GENERATED;
+    a server started by sanctuarymap.testing gets a folder of its own) and Hypothesis' example database."""
+    scratch = Path(tempfile.mkdtemp(prefix="sanctuarymap-tests-"))
+    config.stash[SCRATCH] = scratch
+    os.environ["SANCTUARYMAP_GENERATED"] = str(scratch / "generated")
+    hypothesis.configuration.set_hypothesis_home_dir(scratch / "hypothesis")
+    hypothesis.settings.register_profile("tests", database=DirectoryBasedExampleDatabase(scratch / "hypothesis" / "examples"))
+    # The slow property tests run their full number of examples with --slow-properties (make test); a few otherwise.
+    hypothesis.settings.register_profile("quick", parent=hypothesis.settings.get_profile("tests"), max_examples=20)
+    hypothesis.settings.load_profile("tests" if config.getoption("--slow-properties") else "quick")
+
+
+def pytest_unconfigure(config):
+    scratch = config.stash.get(SCRATCH, None)
+    if scratch is not None:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def pytest_addoption(parser):
+    parser.addoption("--slow-properties", action="store_true", help="run the slow tests and every property test in full (make test does)")
     parser.addoption("--browser-tests", action="store_true", help="run the Playwright tests in Chromium")
     parser.addoption("--load-test", action="store_true", help="run the many-viewers load test")
     parser.addoption(
@@ -26,6 +53,7 @@ def pytest_addoption(parser):
 
 def pytest_collection_modifyitems(config, items):
     skips = {
+        "slow": (config.getoption("--slow-properties"), "slow test: run with --slow-properties (make test does)"),
         "e2e": (config.getoption("--browser-tests"), "browser test: run with --browser-tests (make test does)"),
         "load": (config.getoption("--load-test"), "load test: run with --load-test (make test and make load-test do)"),
     }
@@ -46,15 +74,15 @@ def records_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def unreadable(monkeypatch):
     """Call it with a file name: from then on, reading that file fails as a file without read permission does."""
-    real = Path.read_bytes
+    real = records._read_regular
 
     def make_unreadable(name: str) -> None:
-        def read_bytes(path: Path) -> bytes:
+        def read_regular(path: Path, limit: int) -> bytes:
             if path.name == name:
                 raise PermissionError(13, "Permission denied", str(path))
-            return real(path)
+            return real(path, limit)
 
-        monkeypatch.setattr(Path, "read_bytes", read_bytes)
+        monkeypatch.setattr(records, "_read_regular", read_regular)
 
     return make_unreadable
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 from apptest import map_component, map_view, markdown_text, report, start
 from streamlit.testing.v1 import AppTest
+
+from sanctuarymap import maps
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -17,8 +20,13 @@ def recorded_shapes(at: AppTest) -> dict[str, str]:
     """The map's clickable shapes, from the changes payload the page fetches: shape key → jurisdiction id."""
     script = map_component(at)["script"]
     url = json.loads(script[script.index('{"boundaries"') : script.index("});") + 1])["changes"]
-    body = json.loads((ROOT / "static" / url.removeprefix("/app/static/")).read_text(encoding="utf-8"))
+    body = json.loads(published(url).read_text(encoding="utf-8"))
     return {key: body["places"][place][0] for key, place in body["shapes"]}
+
+
+def published(url: str) -> Path:
+    """Where the app wrote the file the map page fetches from ``url``: the tests' folder (conftest)."""
+    return Path(os.environ["SANCTUARYMAP_GENERATED"]) / url.removeprefix(maps.GENERATED_URL + "/")
 
 
 def problems_shown(at: AppTest) -> list[dict]:
@@ -46,9 +54,8 @@ def test_page_runs_and_shows_the_map(at):
 def test_the_changes_are_published_where_the_map_fetches_them(at):
     script = map_component(at)["script"]
     url = json.loads(script[script.index('{"boundaries"') : script.index("});") + 1])["changes"]
-    published = ROOT / "static" / url.removeprefix("/app/static/")
-    assert published.is_file()
-    body = json.loads(published.read_text(encoding="utf-8"))
+    assert url.startswith(maps.GENERATED_URL + "/")
+    body = json.loads(published(url).read_text(encoding="utf-8"))
     assert body["first_day"] == "2017-01-01" and len(body["dimensions"]) == 3
 
 

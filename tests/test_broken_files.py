@@ -379,6 +379,7 @@ def rows_of_both_files(draw):
     return events, sources
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=rows_of_both_files(), line_end=st.sampled_from(["\n", "\r\n"]))
 def test_generated_rows_load_or_are_reported(rows, line_end):

@@ -23,6 +23,7 @@ SHIPPED = dataset.load(ROOT / "records", ROOT / "geodata")
 days = st.integers(0, (LAST - FIRST).days).map(lambda n: FIRST + timedelta(days=n))
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(day=days, other=days, dimension_key=st.sampled_from(list(status.DIMENSIONS)))
 def test_the_list_is_every_place_whose_category_differs_on_the_two_days(day, other, dimension_key):

@@ -161,6 +161,7 @@ def test_boundaries_are_the_2017_census_set(boundaries):
     assert boundaries.states.crs.to_epsg() == 4326
 
 
+@pytest.mark.slow
 def test_the_geodata_build_writes_the_committed_files_byte_for_byte(tmp_path):
     """The build reads us-atlas with GDAL's TopoJSON driver; the committed files and their SHA256SUMS were
     written by the hand-written decoder it replaced (issue #15), so equal sums show the two agree to the byte."""
@@ -219,6 +220,7 @@ def test_the_readme_lists_every_category_with_its_label_and_colour_in_order():
     assert [row[:4] for row in rows] == expected
 
 
+@pytest.mark.slow
 def test_the_whole_dataset_loads_and_counts_every_day():
     data = dataset.load(RECORDS, GEODATA)
     assert data.problems == []

@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from sanctuarymap import dataset, status
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow
 def test_the_panel_s_status_of_one_place_is_status_as_of_for_every_place():
     data = dataset.load(ROOT / "records", ROOT / "geodata")
     for day in [date(2017, 1, 1), date(2017, 4, 21), date(2017, 8, 22), date(2017, 12, 31)]:

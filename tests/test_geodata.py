@@ -80,6 +80,7 @@ def test_shipped_geodata_has_no_problem(shipped):
 # --- Whole files
 
 
+@pytest.mark.slow
 def test_deleted_city_points_leave_states_and_counties_whole(geodata_dir, shipped):
     # Today: a traceback with server paths, and nothing else on the page.
     (geodata_dir / CITIES).unlink()
@@ -121,6 +122,7 @@ def test_states_cut_in_half(geodata_dir, shipped):
     assert_others_whole(boundaries, shipped, "counties", "cities")
 
 
+@pytest.mark.slow
 def test_not_a_feature_collection(geodata_dir):
     (geodata_dir / STATES).write_text('{"type": "Feature"}', encoding="utf-8")
     problem = only(geodata.read(geodata_dir)[1], STATES)
@@ -131,8 +133,8 @@ def test_not_a_feature_collection(geodata_dir):
     ("crs_name", "refused"),
     [
         ("urn:ogc:def:crs:EPSG::3857", True),  # web Mercator metres
-        ("EPSG:2163", True),  # US National Atlas equal area
-        ("urn:ogc:def:crs:OGC:1.3:CRS84", False),  # the stated CRS, longitude first
+        pytest.param("EPSG:2163", True, marks=pytest.mark.slow),  # US National Atlas equal area
+        pytest.param("urn:ogc:def:crs:OGC:1.3:CRS84", False, marks=pytest.mark.slow),  # the stated CRS, longitude first
         ("EPSG:4326", False),
     ],
 )
@@ -149,6 +151,7 @@ def test_crs_other_than_the_stated_one(geodata_dir, crs_name, refused):
         assert problems == [] and len(boundaries.states) == WHOLE["states"]
 
 
+@pytest.mark.slow
 def test_projected_coordinates_without_a_crs_member(geodata_dir):
     collection = features(geodata_dir, STATES)
     ring = [[-9_000_000.0, 4_000_000.0], [-8_900_000.0, 4_000_000.0], [-8_900_000.0, 4_100_000.0], [-9_000_000.0, 4_000_000.0]]
@@ -191,13 +194,14 @@ def test_feature_without_a_geoid(geodata_dir):
     ("column", "value", "expected"),
     [
         ("longitude", "-87.6x", "a longitude in decimal degrees"),  # today: ValueError: could not convert string to float
-        ("longitude", "", "a longitude in decimal degrees"),
-        ("latitude", "nan", "a latitude in decimal degrees"),
-        ("latitude", "1e1", "a latitude in decimal degrees"),
+        # Each reads every file again: the rest run in make test (a slow test for make test-quick).
+        pytest.param("longitude", "", "a longitude in decimal degrees", marks=pytest.mark.slow),
+        pytest.param("latitude", "nan", "a latitude in decimal degrees", marks=pytest.mark.slow),
+        pytest.param("latitude", "1e1", "a latitude in decimal degrees", marks=pytest.mark.slow),
         ("latitude", "91.5", "a latitude from -90 to 90 degrees"),
-        ("longitude", "-187.2", "a longitude from -180 to 180 degrees"),
-        ("geoid", "17140", "a 7-digit Census place GEOID"),
-        ("source_url", "https://ex\x7fample.com/", "no control or invisible character"),
+        pytest.param("longitude", "-187.2", "a longitude from -180 to 180 degrees", marks=pytest.mark.slow),
+        pytest.param("geoid", "17140", "a 7-digit Census place GEOID", marks=pytest.mark.slow),
+        pytest.param("source_url", "https://ex\x7fample.com/", "no control or invisible character", marks=pytest.mark.slow),
     ],
 )
 def test_bad_city_cell_costs_one_point(geodata_dir, shipped, column, value, expected):
@@ -211,6 +215,7 @@ def test_bad_city_cell_costs_one_point(geodata_dir, shipped, column, value, expe
     assert_others_whole(boundaries, shipped, "states", "counties")
 
 
+@pytest.mark.slow
 def test_duplicate_city_geoid_names_the_first_row(geodata_dir, shipped):
     content = city_lines(geodata_dir)
     write_city_lines(geodata_dir, [*content, content[3]])
@@ -233,6 +238,7 @@ def test_city_point_outside_its_county(geodata_dir, shipped):
     assert len(boundaries.cities) == len(shipped.cities) - 1
 
 
+@pytest.mark.slow
 def test_city_in_an_unknown_county(geodata_dir):
     set_cell(geodata_dir, 2, "county_geoid", "99999")
     problem = only(geodata.read(geodata_dir)[1], CITIES)

@@ -1,12 +1,14 @@
-"""Many viewers at once (run with --load-test): ten browser pages scrub the slider and click places
-for a minute against one app server on the shipped records.
+"""Many viewers at once (run with --load-test): ten browser pages each scrub the slider and click places
+a fixed number of steps, all at once, against one app server on the shipped records.
 
-Every step must be answered (the map restyled, within 15 s) and no page may show an exception. The
+Every step must be answered (the map restyled; a step that is not within a minute counts as failed) and no page may
+show an exception. The test counts steps completed, not steps that fit a time window: a busy machine makes it
+longer, never failing. The
 step times and the server's peak memory are printed and written to load-test-browsers.md in the docs
 folder (a temporary one unless `make docs` passes docs/). `make load-test` measures the server alone,
 with Locust (bench/locustfile.py, docs/load-test.md). The pages open one after another (ten cold pages
 at once on a busy 2-core machine measure the browsers' start, not the server), then step together. The
-whole test takes about two minutes, and stops by itself within ten minutes at most.
+whole test takes about two minutes, and stops by itself within fifteen minutes at most.
 """
 
 from __future__ import annotations
@@ -32,11 +34,10 @@ from sanctuarymap.testing import CHROMIUM, CHROMIUM_ARGS, MAP_IFRAME, ROOT, AppS
 pytestmark = pytest.mark.load
 
 VIEWERS = 10
-STEPPING_SECONDS = 60  # each page scrubs and clicks for this long once every page has loaded
-MAX_STEPS = 400  # per page, so a very fast machine still stops
-STEP_TIMEOUT = 15_000  # ms for the map to restyle after a key press or a click
+STEPS = 40  # each page scrubs and clicks this many steps once every page has loaded
+STEP_TIMEOUT = 60_000  # ms after which a step that the map has not answered counts as failed
 LOAD_TIMEOUT = 120_000  # ms for a page's first load (the first also loads the records), on a busy machine
-WHOLE_TEST_SECONDS = 600
+WHOLE_TEST_SECONDS = 900  # a stop for a test that hangs, never reached by one that works
 CLICK_EVERY = 4  # every fourth step clicks a city instead of moving the day
 RESTYLES = "Number(document.querySelector('.leaflet-container').getAttribute('data-restyled')) || 0"
 
@@ -129,11 +130,10 @@ async def click_city(viewer: Viewer, rng: random.Random) -> str:
     return "click"
 
 
-async def step_until(viewer: Viewer, deadline: float) -> None:
-    loop = asyncio.get_running_loop()
+async def take_steps(viewer: Viewer) -> None:
     rng = random.Random(viewer.index)
-    for number in range(MAX_STEPS):
-        if loop.time() >= deadline or len(viewer.failures) >= 3:
+    for number in range(STEPS):
+        if len(viewer.failures) >= 3:
             break
         before = await restyles(viewer.frame)
         started = time.perf_counter()
@@ -166,8 +166,7 @@ async def run_viewers(server: AppServer) -> Run:
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
                 viewers = [await open_viewer(browser, server.url, i) for i in range(VIEWERS)]
-                deadline = asyncio.get_running_loop().time() + STEPPING_SECONDS
-                await asyncio.gather(*(step_until(viewer, deadline) for viewer in viewers))
+                await asyncio.gather(*(take_steps(viewer) for viewer in viewers))
                 for viewer in viewers:
                     exceptions = await viewer.page.locator('[data-testid="stException"]').count()
                     if exceptions:
@@ -202,7 +201,7 @@ def write_report(report: Path, figures: dict[str, str]) -> None:
                 "",
                 "Written by `tests/test_load.py` (`make test`; `make docs` writes this file): "
                 f"{VIEWERS} Chromium pages (one browser, one context each) open the app on the shipped records, one "
-                f"after another, then for {STEPPING_SECONDS} s all at once each scrubs the day slider with "
+                f"after another, then all at once each takes {STEPS} steps: it scrubs the day slider with "
                 f"the keyboard and, every {CLICK_EVERY}th step, clicks a city. A step is the time from the key press or "
                 "click until the map has been restyled (a click also waits for the place's panel). The server's memory "
                 "is the resident set of the `streamlit` process and its children, sampled every second; its CPU is "
@@ -220,7 +219,7 @@ def write_report(report: Path, figures: dict[str, str]) -> None:
     )
 
 
-def test_ten_viewers_scrub_and_click_for_a_minute(tmp_path, docs_dir):
+def test_ten_viewers_each_scrub_and_click_forty_steps(tmp_path, docs_dir):
     load_before = os.getloadavg()[0]
     server = AppServer(ROOT, tmp_path / "streamlit.log", env={"SANCTUARYMAP_RECORDS": str(ROOT / "records")})
     try:
@@ -253,5 +252,5 @@ def test_ten_viewers_scrub_and_click_for_a_minute(tmp_path, docs_dir):
     write_report(docs_dir / "load-test-browsers.md", figures)
 
     assert failures == [], "\n".join(failures)
-    assert all(len(viewer.steps) >= 5 for viewer in run.viewers), [len(v.steps) for v in run.viewers]
-    assert len(run.rss_samples) >= STEPPING_SECONDS // 2  # the sampler kept going all along
+    assert [len(viewer.steps) for viewer in run.viewers] == [STEPS] * VIEWERS  # every step of every viewer answered
+    assert run.rss_samples  # the server's memory was sampled

@@ -63,12 +63,14 @@ def assert_page_agrees_with_as_of(changes: pd.DataFrame, body: bytes, jurisdicti
     assert index == len(by_page["sanctuary"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("folder", ["records", "tests/data/records", "tests/data/hostile"])
 def test_the_page_paints_every_day_as_status_as_of_does(folder):
     data = dataset.load(ROOT / folder, ROOT / "geodata")
     assert_page_agrees_with_as_of(data.changes, data.changes_body, data.mapped_ids)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(4))
 def test_the_page_paints_random_records_as_status_as_of_does(seed):
     rng = random.Random(seed)

@@ -88,5 +88,16 @@ def test_payload_is_published_once_under_its_content_hash(tmp_path):
     old = tmp_path / "generated" / "changes-0000000000000000.json"
     old.write_bytes(b"{}")
     os.utime(old, (0, 0))  # written long ago, for records since replaced
-    payload.publish(body + b"  ", tmp_path / "generated")
-    assert not old.exists() and (tmp_path / "generated" / name).exists()
+    live = payload.publish(body + b"  ", tmp_path / "generated")
+    # The live payload and the newest before it (a page opened before the edit may be fetching it).
+    assert sorted(p.name for p in (tmp_path / "generated").iterdir()) == sorted([live, payload.file_name(body + b" ")])
+
+
+def test_published_payloads_stay_within_the_cap(tmp_path):
+    folder = tmp_path / "generated"
+    first = payload.publish(b"x" * 600, folder)
+    payload._prune(folder, first, cap=1_000)
+    second = payload.publish(b"y" * 600, folder)
+    assert (folder / first).exists()  # the previous payload, while both fit the default cap
+    payload._prune(folder, second, cap=1_000)  # 600 + 600 bytes do not fit 1,000: the previous goes
+    assert [p.name for p in folder.iterdir()] == [second]

@@ -10,6 +10,7 @@ import subprocess
 import tomllib
 
 import psutil
+import pytest
 
 from sanctuarymap.testing import ROOT, AppServer, free_port
 
@@ -48,6 +49,7 @@ def test_make_run_passes_the_address_on():
     assert network[-6:] == ["--server.address", EVERY_INTERFACE, "--server.port", port, "--browser.serverAddress", socket.gethostname()]
 
 
+@pytest.mark.slow
 def test_make_run_listens_on_localhost_only_and_looks_nothing_up(tmp_path):
     port = free_port()
     server = AppServer(ROOT, tmp_path / "streamlit.log", command=make_run_command(f"PORT={port}"), port=port)
@@ -61,6 +63,7 @@ def test_make_run_listens_on_localhost_only_and_looks_nothing_up(tmp_path):
     assert not [line for line in log.splitlines() if any(text in line for text in LOOKUP_LINES)], log
 
 
+@pytest.mark.slow
 def test_make_run_on_the_network_prints_one_url_and_looks_nothing_up(tmp_path):
     port = free_port()
     server = AppServer(ROOT, tmp_path / "streamlit.log", command=make_run_command(f"ADDRESS={EVERY_INTERFACE}", f"PORT={port}"), port=port)

@@ -108,6 +108,7 @@ def event_pairs(events) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["event_id", "date", "kind", "jurisdiction_id"])
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(events=st.lists(EVENT, max_size=25), day=DAYS, seed=st.randoms())
 def test_row_order_does_not_matter(events, day, seed):
@@ -117,6 +118,7 @@ def test_row_order_does_not_matter(events, day, seed):
     pd.testing.assert_frame_equal(status.as_of(status.timeline(shuffled), JURISDICTIONS, day), expected)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(events=st.lists(EVENT, min_size=1, max_size=25))
 def test_a_day_before_every_event_gives_the_baseline(events):
@@ -127,6 +129,7 @@ def test_a_day_before_every_event_gives_the_baseline(events):
         assert set(table[key]) == {dimension.baseline}
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(events=st.lists(EVENT, max_size=25), new=EVENT)
 def test_an_event_counts_from_its_own_day_on(events, new):

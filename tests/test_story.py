@@ -72,6 +72,7 @@ def test_a_crowded_day_lists_a_few_events_and_counts_the_rest(records_dir):
     assert text.endswith('<p class="sm-more">… and 3 more events on 7 August 2017.</p>')
 
 
+@pytest.mark.slow
 def test_the_days_events_found_by_binary_search_are_those_a_scan_finds(shipped):
     """recent_events and count_on search the loaded events by date; every day of the year (and one
     long before it) gives what filtering every event gives."""

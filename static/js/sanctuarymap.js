@@ -478,6 +478,9 @@
         if (marking && previous && previous[place] !== category) {
           pulse(entry, now, fast);
           marked += 1;
+          // The outline lasts a moment; the day it marked the place stays, for whoever checks later.
+          var markedPath = entry.layer.getElement && entry.layer.getElement();
+          if (markedPath) markedPath.setAttribute("data-marked", isoDay(day, data.first_day));
         }
       }
     }

@@ -35,6 +35,8 @@ BOUNDARIES_URL = f"/app/static/{BOUNDARIES_FILE}"
 GENERATED = STATIC / "generated"
 GENERATED_URL = "/app/static/generated"
 CONTIGUOUS_US = [[24.4, -125.0], [49.4, -66.9]]
+# The map's name: its frame's title, its landmark's and its heading's (sanctuarymap.testing finds it by it).
+MAP_TITLE = "Map of sanctuary policies, 2017"
 
 # branca hands each snippet a map renders (a script, a link) to a new Element, which compiles it as a
 # Jinja template: st_folium renders the map several times a run, so half its time went to compiling
@@ -56,7 +58,7 @@ def _digest(path: Path, mtime_ns: int) -> str:
 def base_map(changes_url: str, boundaries_url: str = BOUNDARIES_URL) -> folium.Map:
     """The map that stays mounted: no tiles, local Leaflet, shapes and changes fetched by the page.
 
-    Its script is one call, ``SanctuaryMap.start(map, {boundaries, changes})``; it changes only when
+    Its script is one call, ``SanctuaryMap.start(map, {boundaries, changes, home, title})``; it changes only when
     the changes do (their URL holds their content hash), and then the page starts afresh.
     """
     m = folium.Map(location=[39.5, -96.5], zoom_start=4, tiles=None, min_zoom=3, max_bounds=False)
@@ -66,8 +68,8 @@ def base_map(changes_url: str, boundaries_url: str = BOUNDARIES_URL) -> folium.M
     early = urllib.parse.urlencode({"boundaries": boundaries_url, "changes": changes_url})
     m.default_js = [("sanctuarymap", f"{_versioned(MAP_JS)}&{early}"), ("leaflet", LEAFLET_JS)]
     m.default_css = [("leaflet_css", LEAFLET_CSS), ("sanctuarymap_css", _versioned(MAP_CSS))]
-    m.fit_bounds(CONTIGUOUS_US)
-    _Start({"boundaries": boundaries_url, "changes": changes_url}).add_to(m)
+    # The page fits the first view itself, to the room its legend and timeline leave (a phone's too).
+    _Start({"boundaries": boundaries_url, "changes": changes_url, "home": CONTIGUOUS_US, "title": MAP_TITLE}).add_to(m)
     return m
 
 
@@ -100,7 +102,7 @@ class _Start(MacroElement):
         "{% macro script(this, kwargs) %}SanctuaryMap.start({{ this._parent.get_name() }}, {{ this.config_json }});{% endmacro %}"
     )
 
-    def __init__(self, config: dict[str, str]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         super().__init__()  # type: ignore[no-untyped-call]  # branca's __init__ has no return annotation
         self._name = "Start"
         self.config_json = _json_for_script(config)

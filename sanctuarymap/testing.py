@@ -19,15 +19,17 @@ from urllib.parse import urlsplit
 import psutil
 from playwright.sync_api import FrameLocator, Locator, Page, expect
 
+from sanctuarymap.maps import MAP_TITLE
+
 ROOT = Path(__file__).resolve().parent.parent
 # Debian's Chromium: Playwright cannot download its own browser on these machines.
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 # Wide enough for the app's wide layout: the map and the story panel side by side.
 VIEWPORT = {"width": 1400, "height": 1000}
-# The map: st_folium's component, drawn in an iframe titled with its name.
+# The map: st_folium's component, drawn in an iframe the map page titles with the map's name.
 MAP_COMPONENT = "streamlit_folium.st_folium"
-MAP_IFRAME = f'iframe[title="{MAP_COMPONENT}"]'
+MAP_IFRAME = f'iframe[title="{MAP_TITLE}"]'
 FIRST_LOAD_MS = 40_000  # the first page of a server also loads the records and the boundaries
 LOCAL_HOSTS = {"localhost", "127.0.0.1"}
 LOCAL_SCHEMES = {"data", "blob", "about"}

@@ -258,10 +258,12 @@ def labels(boundaries: Boundaries, drawn: pd.DataFrame, jurisdictions: pd.DataFr
         rows.append([str(name), round(point.y, 3), round(point.x, 3), "state", round(west, 3), round(east, 3)])
     city_names = dict(zip(jurisdictions["jurisdiction_id"], jurisdictions["name"]))
     cities = boundaries.cities.set_index("GEOID").geometry
-    for geoid, jurisdiction_id in zip(drawn.loc[drawn["layer"] == "cities", "geoid"], drawn.loc[drawn["layer"] == "cities", "jurisdiction_id"]):
+    drawn_cities = drawn[drawn["layer"] == "cities"]
+    for geoid, jurisdiction_id in zip(drawn_cities["geoid"], drawn_cities["jurisdiction_id"]):
         point = cities.get(geoid)
         if point is not None and jurisdiction_id in city_names:
-            rows.append([str(city_names[jurisdiction_id]), round(point.y, 4), round(point.x, 4), "city", round(point.x, 4), round(point.x, 4)])
+            x, y = round(point.x, 4), round(point.y, 4)
+            rows.append([str(city_names[jurisdiction_id]), y, x, "city", x, x])
     return rows
 
 

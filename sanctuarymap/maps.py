@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 import urllib.parse
 from datetime import date
 from pathlib import Path
@@ -55,13 +56,27 @@ def _digest(path: Path, mtime_ns: int) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
+# folium's page header forbids pinch-zoom (maximum-scale=1.0, user-scalable=no): readers who need it keep it.
+_NO_ZOOM = re.compile(r'<meta name="viewport"[^>]*user-scalable=no[^>]*>')
+_VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1" />'
+
+
+class _Map(folium.Map):
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # folium's Map.render returns nothing
+        super().render(**kwargs)  # type: ignore[no-untyped-call]  # folium's render has no annotations
+        header: branca.element.Element = getattr(self.get_root(), "header")  # noqa: B009  (a Figure's, untyped)
+        own = header._children.get(self.get_name())
+        if own is not None:
+            header._children[self.get_name()] = branca.element.Element(_NO_ZOOM.sub(_VIEWPORT, own.render()))
+
+
 def base_map(changes_url: str, boundaries_url: str = BOUNDARIES_URL) -> folium.Map:
     """The map that stays mounted: no tiles, local Leaflet, shapes and changes fetched by the page.
 
     Its script is one call, ``SanctuaryMap.start(map, {boundaries, changes, home, title})``; it changes only when
     the changes do (their URL holds their content hash), and then the page starts afresh.
     """
-    m = folium.Map(location=[39.5, -96.5], zoom_start=4, tiles=None, min_zoom=3, max_bounds=False)
+    m = _Map(location=[39.5, -96.5], zoom_start=4, tiles=None, min_zoom=3, max_bounds=False)
     # folium's defaults come from CDNs; the app serves its own copy of Leaflet and its own script. The
     # script comes first and finds the data's URLs in its own address: it starts fetching them while
     # Leaflet loads (st_folium loads one script after the other).

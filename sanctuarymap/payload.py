@@ -67,8 +67,8 @@ def build(
     """The payload for ``changes`` (``status.timeline``), the ``events`` of the records and the ``drawn`` shapes.
 
     ``names`` gives the display name of every jurisdiction (the nation's too); labels and colours come
-    from ``status``; ``labels`` are the names the map writes on itself (``geodata.labels``).  A change before ``first`` gets day -1: only the last one of
-    each place and dimension is kept, since the page never shows a day before ``first``.
+    from ``status``; ``labels`` are the names the map writes on itself (``geodata.labels``).  A change
+    before ``first`` gets day -1: only the last one of each place and dimension is kept, since the page never shows a day before ``first``.
     """
     place_index = {j: i for i, j in enumerate(names)}
     relevant = changes[changes["date"] <= last]

@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import psutil
-from playwright.sync_api import FrameLocator, Locator, Page, expect
+from playwright.sync_api import FrameLocator, Locator, Page, Position, expect
 
 from sanctuarymap.maps import MAP_TITLE
 
@@ -59,6 +59,18 @@ def open_app(page: Page, url: str) -> Locator:
     expect(box).to_have_attribute("data-reports", re.compile(r"^[1-9]\d*$"), timeout=FIRST_LOAD_MS)
     expect(page.get_by_role("radiogroup", name="Colour by")).to_be_visible(timeout=FIRST_LOAD_MS)
     return box
+
+
+def click_place(page: Page, target: Locator, jurisdiction_id: str, position: Position | None = None) -> None:
+    """Click ``target`` (a shape on the map) as a reader does; where the map asks which of the places close
+    together was meant, choose ``jurisdiction_id`` in its chooser."""
+    box = map_container(page)
+    clicks = int(box.get_attribute("data-clicks") or 0)
+    target.click(position=position)
+    expect(box).to_have_attribute("data-clicks", str(clicks + 1))
+    if box.get_attribute("data-chooser") == "open":
+        map_frame(page).locator(f'.sm-chooser button[data-jurisdiction="{jurisdiction_id}"]').click()
+    expect(box).to_have_attribute("data-clicked", jurisdiction_id)
 
 
 def free_port() -> int:

@@ -37,7 +37,9 @@
   var MARK_MS = 400; // ...or, at 15 days/s and more, held outlined without animation: cheaper to draw
   var ANNOUNCE_LATEST_MS = 1000; // the first paint is announced by then even if no frame came
   var CONTEXT_SLICE = 300; // faint counties drawn per idle moment: a slice takes about 20 ms
-  var HIT_RADIUS = 12; // CSS px around a city's point that a click reaches it by: a 24 px target at any zoom
+  // CSS px around a city's dot that a click reaches it by: a target of at least 24 px at any zoom, with a
+  // pixel to spare for the rounding of the pointer's position.
+  var HIT_RADIUS = 13;
   var CITY_LABELS_FROM = 5.5; // zoom from which cities' names are written (where they do not collide)
   var MAX_ZOOM = 11;
   var HINT_MS = 1600; // how long "Ctrl + scroll to zoom" stays after a wheel that scrolled the page
@@ -281,9 +283,6 @@
     try {
       if (window.frameElement && config.title) window.frameElement.title = config.title;
     } catch (error) { /* a frame of another origin keeps its own title */ }
-    // folium's page forbids pinch-zoom (maximum-scale=1, user-scalable=no): readers who need it get it back.
-    var viewport = document.querySelector('meta[name="viewport"]');
-    if (viewport) viewport.setAttribute("content", "width=device-width, initial-scale=1");
     wheelOnlyWhenEngaged(map);
   }
 
@@ -595,28 +594,32 @@
     map.getContainer().setAttribute("data-labels", String(count));
   }
 
-  // --- A click: the city whose point is within HIT_RADIUS px, or a chooser naming every one that is
-  // (and the shape under the pointer), or that shape; never a neighbour in silence.
+  // --- A click: the city whose point is within HIT_RADIUS px (a 24 px target however small its dot), or
+  // a chooser naming every place there, or the shape under the pointer; never a neighbour in silence.
 
   function onMapClick(event) {
     closeChooser();
     if (!state.data || !state.entries) return;
-    var map = state.map, at = event.containerPoint;
+    // The pointer's own position: Leaflet gives a click on a small circle the circle's centre instead.
+    var map = state.map, at = event.originalEvent ? map.mouseEventToContainerPoint(event.originalEvent) : event.containerPoint;
+    // Where each dot is drawn (Leaflet rounds it to the pixel), not where its point would project.
+    var origin = map.getContainer().getBoundingClientRect();
     var points = state.cities.map(function (entry) {
-      var p = map.latLngToContainerPoint(entry.layer.getLatLng());
-      return [p.x, p.y];
+      var path = entry.layer.getElement(), b = path && path.getBoundingClientRect();
+      if (!b || !b.width) return [Infinity, Infinity];
+      return [b.left + b.width / 2 - origin.left, b.top + b.height / 2 - origin.top];
     });
     var near = pointsNear(points, at.x, at.y, HIT_RADIUS).map(function (i) { return state.cities[i]; });
     var target = event.originalEvent && event.originalEvent.target;
     var under = target && state.byPath.get(target);
     var box = map.getContainer();
     box.setAttribute("data-clicks", String((Number(box.getAttribute("data-clicks")) || 0) + 1));
-    if (near.length > 1) {
-      if (under && !under.city) near.push(under);
-      return openChooser(at, near);
-    }
-    var chosen = near.length ? near[0] : under;
-    if (chosen) choose(chosen);
+    // One city, and the pointer on it or on no other shape: that city. A city near a click on a county
+    // or a state, or several cities: the reader says which.
+    if (near.length === 1 && (!under || under === near[0])) return choose(near[0]);
+    if (near.length === 0) return under ? choose(under) : undefined;
+    if (under && !under.city) near.push(under);
+    openChooser(at, near);
   }
 
   function openChooser(at, choices) {
@@ -917,7 +920,8 @@
     parts.ticks.addEventListener("click", function (event) {
       if (!state.data) return;
       var box = parts.ticks.getBoundingClientRect();
-      var day = Math.round(((event.clientX - box.left) / box.width) * (state.lastIndex + 1) - 0.5);
+      // A fractional day: the nearest tick wins, however thin the ticks are on a narrow strip.
+      var day = ((event.clientX - box.left) / box.width) * (state.lastIndex + 1) - 0.5;
       var to = nearestEventDay(state.eventDays, day);
       if (to !== null) goTo(to);
     });

@@ -142,7 +142,11 @@ def click_and_choose(page: Page, x: float, y: float, jurisdiction_id: str) -> st
             return "chooser without it"
         offered.click()
         expect(box).not_to_have_attribute("data-chooser", "open")
-    return box.get_attribute("data-clicked") or ""
+    clicked = box.get_attribute("data-clicked") or ""
+    # The server opens the place before the next click: clicks faster than its reruns are another matter.
+    if clicked:
+        expect(panel(page, clicked)).to_be_visible(timeout=WAIT)
+    return clicked
 
 
 def test_clicking_the_centre_of_every_city_s_dot_opens_that_city(page: Page, app_server):
@@ -165,8 +169,6 @@ def test_clicking_the_centre_of_every_city_s_dot_opens_that_city(page: Page, app
     assert frame.evaluate(where) == opening_view  # neither a click nor a chooser moved the map
     wrong = {target: got for target, got in opened.items() if got != target.split(" ")[0]}
     assert wrong == {}, f"{len(wrong)} of {len(opened)} clicks did not open the city aimed at"
-    # The server follows the last choice like any click.
-    expect(panel(page, cities[-1])).to_be_visible(timeout=WAIT)
 
 
 def test_the_chooser_names_the_places_under_the_pointer_and_escape_closes_it(page: Page, app_server):

@@ -367,8 +367,8 @@ def test_the_map_frame_is_a_named_landmark_with_a_heading_and_allows_pinch_zoom(
     open_app(page, app_server.url)
     expect(page.locator(MAP_IFRAME)).to_have_attribute("title", maps.MAP_TITLE)
     inside = map_frame(page)
-    expect(inside.get_by_role("region", name=maps.MAP_TITLE)).to_have_count(1)
-    expect(inside.get_by_role("heading", level=2, name=maps.MAP_TITLE)).to_have_count(1)
+    expect(inside.get_by_role("main", name=maps.MAP_TITLE)).to_have_count(1)
+    expect(inside.get_by_role("heading", level=1, name=maps.MAP_TITLE)).to_have_count(1)
     viewports = inside.locator('meta[name="viewport"]').evaluate_all("metas => metas.map(m => m.content)")
     assert viewports and [v for v in viewports if "user-scalable=no" in v or "maximum-scale" in v] == []
     # The frame's own text stands at least 4.5:1 against what it is written on.

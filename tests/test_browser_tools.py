@@ -148,7 +148,7 @@ def test_compare_two_days(page: Page, app_server):
     expect(los_angeles).to_have_attribute("data-changed", "true")
     expect(los_angeles).to_have_attribute("data-category", "Suing, no ruling yet")  # the later day's colour
     expect(chicago).to_have_attribute("data-changed", "false")
-    expect(chicago).to_have_attribute("fill", status.faded(status.LAWSUIT.category("none").colour))  # faded: pale, and opaque
+    expect(chicago).to_have_attribute("fill", status.faded(status.LAWSUIT.category("plaintiff").colour))  # suing on both days: pale, opaque
     expect(legend(page).locator(".sm-legend-note")).to_contain_text("Compared with 21 August 2017")
     change = page.locator('.sm-change[data-jurisdiction="ca-los-angeles"]')
     expect(change).to_contain_text("Los Angeles, CA: No lawsuit → Suing, no ruling yet", timeout=WAIT)

@@ -274,10 +274,10 @@
     map.options.zoomSnap = 0.25;
     map.setMaxZoom(MAX_ZOOM);
     var box = map.getContainer();
-    // A landmark with a heading, and a frame named after the map: what a screen reader lists.
-    box.setAttribute("role", "region");
+    // The frame's main landmark with its heading, and the frame named after the map: what a screen reader lists.
+    box.setAttribute("role", "main");
     box.setAttribute("aria-label", config.title || "Map");
-    var heading = element("h2", "sm-visually-hidden");
+    var heading = element("h1", "sm-visually-hidden");
     heading.textContent = config.title || "Map";
     box.insertBefore(heading, box.firstChild);
     try {

@@ -77,7 +77,8 @@ class Dataset:
     @cached_property
     def changes_body(self) -> bytes:
         """The changes payload the page replays from, as the JSON bytes served to it."""
-        built = payload.build(self.changes, self.records.events, self.drawn, self.all_names, self.first_day, self.last_day)
+        labels = geodata.labels(self.boundaries, self.drawn, self.records.jurisdictions)
+        built = payload.build(self.changes, self.records.events, self.drawn, self.all_names, self.first_day, self.last_day, labels)
         return payload.encode(built)
 
     @cached_property

@@ -235,9 +235,36 @@ def views(boundaries: Boundaries, drawn: pd.DataFrame) -> pd.DataFrame:
     for jurisdiction_id, parts in shapes_by_place(boundaries, drawn).items():
         minx, miny, maxx, maxy = shapely.total_bounds(parts)
         span = max(maxx - minx, maxy - miny)
-        zoom = 10 if span < 0.05 else 9 if span < 0.5 else 8 if span < 1.5 else 6 if span < 6 else 5
+        # The place with its surroundings, never filling the frame: a city shows with its neighbours and
+        # the county around it, a state with the states next to it.
+        zoom = 8 if span < 0.5 else 7 if span < 1.5 else 6 if span < 6 else 5
         rows.append((jurisdiction_id, (miny + maxy) / 2, (minx + maxx) / 2, zoom))
     return pd.DataFrame(rows, columns=["jurisdiction_id", "latitude", "longitude", "zoom"]).set_index("jurisdiction_id")
+
+
+def labels(boundaries: Boundaries, drawn: pd.DataFrame, jurisdictions: pd.DataFrame) -> list[list[Any]]:
+    """The names the map writes on itself: every state's, at a point inside its largest part, and every
+    city's on record, at its point. Each is [text, latitude, longitude, "state" or "city", west, east],
+    west and east bounding the part the name is written on (the page shows a state's name only where
+    that part is wide enough for it)."""
+    rows: list[list[Any]] = []
+    for name, geometry in zip(boundaries.states["NAME"], boundaries.states.geometry):
+        if geometry is None or geometry.is_empty:
+            continue
+        parts = list(getattr(geometry, "geoms", [geometry]))
+        largest = max(parts, key=lambda part: part.area)
+        point = largest.centroid if largest.contains(largest.centroid) else largest.representative_point()
+        west, _, east, _ = largest.bounds
+        rows.append([str(name), round(point.y, 3), round(point.x, 3), "state", round(west, 3), round(east, 3)])
+    city_names = dict(zip(jurisdictions["jurisdiction_id"], jurisdictions["name"]))
+    cities = boundaries.cities.set_index("GEOID").geometry
+    drawn_cities = drawn[drawn["layer"] == "cities"]
+    for geoid, jurisdiction_id in zip(drawn_cities["geoid"], drawn_cities["jurisdiction_id"]):
+        point = cities.get(geoid)
+        if point is not None and jurisdiction_id in city_names:
+            x, y = round(point.x, 4), round(point.y, 4)
+            rows.append([str(city_names[jurisdiction_id]), y, x, "city", x, x])
+    return rows
 
 
 def display_name(name: str, kind: str, state: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 import urllib.parse
 from datetime import date
 from pathlib import Path
@@ -35,6 +36,8 @@ BOUNDARIES_URL = f"/app/static/{BOUNDARIES_FILE}"
 GENERATED_FOLDER = "static/generated"
 GENERATED_URL = "/app/static/generated"
 CONTIGUOUS_US = [[24.4, -125.0], [49.4, -66.9]]
+# The map's name: its frame's title, its landmark's and its heading's (sanctuarymap.testing finds it by it).
+MAP_TITLE = "Map of sanctuary policies, 2017"
 
 # branca hands each snippet a map renders (a script, a link) to a new Element, which compiles it as a
 # Jinja template: st_folium renders the map several times a run, so half its time went to compiling
@@ -53,21 +56,35 @@ def _digest(path: Path, mtime_ns: int) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
+# folium's page header forbids pinch-zoom (maximum-scale=1.0, user-scalable=no): readers who need it keep it.
+_NO_ZOOM = re.compile(r'<meta name="viewport"[^>]*user-scalable=no[^>]*>')
+_VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1" />'
+
+
+class _Map(folium.Map):
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # folium's Map.render returns nothing
+        super().render(**kwargs)  # type: ignore[no-untyped-call]  # folium's render has no annotations
+        header: branca.element.Element = getattr(self.get_root(), "header")  # noqa: B009  (a Figure's, untyped)
+        own = header._children.get(self.get_name())
+        if own is not None:
+            header._children[self.get_name()] = branca.element.Element(_NO_ZOOM.sub(_VIEWPORT, own.render()))
+
+
 def base_map(changes_url: str, boundaries_url: str = BOUNDARIES_URL) -> folium.Map:
     """The map that stays mounted: no tiles, local Leaflet, shapes and changes fetched by the page.
 
-    Its script is one call, ``SanctuaryMap.start(map, {boundaries, changes})``; it changes only when
+    Its script is one call, ``SanctuaryMap.start(map, {boundaries, changes, home, title})``; it changes only when
     the changes do (their URL holds their content hash), and then the page starts afresh.
     """
-    m = folium.Map(location=[39.5, -96.5], zoom_start=4, tiles=None, min_zoom=3, max_bounds=False)
+    m = _Map(location=[39.5, -96.5], zoom_start=4, tiles=None, min_zoom=3, max_bounds=False)
     # folium's defaults come from CDNs; the app serves its own copy of Leaflet and its own script. The
     # script comes first and finds the data's URLs in its own address: it starts fetching them while
     # Leaflet loads (st_folium loads one script after the other).
     early = urllib.parse.urlencode({"boundaries": boundaries_url, "changes": changes_url})
     m.default_js = [("sanctuarymap", f"{_versioned(MAP_JS)}&{early}"), ("leaflet", LEAFLET_JS)]
     m.default_css = [("leaflet_css", LEAFLET_CSS), ("sanctuarymap_css", _versioned(MAP_CSS))]
-    m.fit_bounds(CONTIGUOUS_US)
-    _Start({"boundaries": boundaries_url, "changes": changes_url}).add_to(m)
+    # The page fits the first view itself, to the room its legend and timeline leave (a phone's too).
+    _Start({"boundaries": boundaries_url, "changes": changes_url, "home": CONTIGUOUS_US, "title": MAP_TITLE}).add_to(m)
     return m
 
 
@@ -100,7 +117,7 @@ class _Start(MacroElement):
         "{% macro script(this, kwargs) %}SanctuaryMap.start({{ this._parent.get_name() }}, {{ this.config_json }});{% endmacro %}"
     )
 
-    def __init__(self, config: dict[str, str]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         super().__init__()  # type: ignore[no-untyped-call]  # branca's __init__ has no return annotation
         self._name = "Start"
         self.config_json = _json_for_script(config)

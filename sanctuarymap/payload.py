@@ -32,6 +32,7 @@ class DimensionChanges(TypedDict):
     label: str  # "Sanctuary status"
     labels: list[str]  # category labels; a category index points into this list
     colours: list[str]  # "#rrggbb" per category, same order
+    faded: list[str]  # "#rrggbb" per category: its look on a place unchanged while two days are compared
     changes: list[list[int]]  # per place: [day, category, day, category, ...], days ascending
 
 
@@ -43,6 +44,10 @@ class ChangesPayload(TypedDict):
     shapes: list[list[Any]]  # [shape key "layer:GEOID", place index]: the shapes the page colours
     kinds: list[str]  # event kind labels; a kind index points into this list
     dimensions: list[DimensionChanges]
+    no_record: list[str]  # [label, "#rrggbb"]: the map's ground, where no place on record is drawn
+    # Names the map writes on itself: [text, latitude, longitude, "state" or "city", west, east]; a
+    # state's name shows where its shape is wide enough, a city's where it does not cover another.
+    labels: list[list[Any]]
     # Per day with events: [day, number of events, [[kind index, [place index, ...]], ...]], days
     # ascending, at most CAPTION_EVENTS events listed, those that change a colour first. An event whose
     # date is known only to the month or the year (it counts from that period's last day) has a third
@@ -57,12 +62,13 @@ def build(
     names: dict[str, str],
     first: date,
     last: date,
+    labels: list[list[Any]] | None = None,
 ) -> ChangesPayload:
     """The payload for ``changes`` (``status.timeline``), the ``events`` of the records and the ``drawn`` shapes.
 
     ``names`` gives the display name of every jurisdiction (the nation's too); labels and colours come
-    from ``status``.  A change before ``first`` gets day -1: only the last one of
-    each place and dimension is kept, since the page never shows a day before ``first``.
+    from ``status``; ``labels`` are the names the map writes on itself (``geodata.labels``).  A change
+    before ``first`` gets day -1: only the last one of each place and dimension is kept, since the page never shows a day before ``first``.
     """
     place_index = {j: i for i, j in enumerate(names)}
     relevant = changes[changes["date"] <= last]
@@ -76,6 +82,8 @@ def build(
         kinds=[kind.label for kind in status.EVENT_KINDS.values()],
         dimensions=[_dimension_changes(dimension, relevant, place_index, first) for dimension in status.DIMENSIONS.values()],
         events=_caption_days(events, place_index, first, last),
+        no_record=[status.NO_RECORD.label, status.NO_RECORD.colour],
+        labels=labels or [],
     )
 
 
@@ -98,6 +106,7 @@ def _dimension_changes(dimension: status.Dimension, changes: pd.DataFrame, place
         label=dimension.label,
         labels=[c.label for c in dimension.categories],
         colours=[c.colour for c in dimension.categories],
+        faded=[status.faded(c.colour) for c in dimension.categories],
         changes=per_place,
     )
 

@@ -44,8 +44,10 @@ class Dimension:
         return self.category(key).label
 
 
-# Colours: Okabe & Ito's colour-blind-safe palette; grey for the baseline of each dimension.
-GREY = "#dcdcdc"
+# Colours: Okabe & Ito's colour-blind-safe palette; grey for the baseline of each dimension. The grey is
+# dark enough to stand 3:1 against NO_RECORD's white (WCAG's non-text contrast): a place with no known
+# policy never reads as a place with no record.
+GREY = "#919191"
 SANCTUARY = Dimension(
     "sanctuary",
     "Sanctuary status",
@@ -80,6 +82,17 @@ LAWSUIT = Dimension(
     ),
 )
 DIMENSIONS = {d.key: d for d in (SANCTUARY, PRESSURE, LAWSUIT)}
+# A place with no record is not drawn: the map's ground shows, in this colour, with its own legend entry.
+NO_RECORD = Category("no_record", "No record", "#ffffff")
+# While two days are compared, a place whose category did not change is drawn in its colour mixed with
+# white, this share of it: opaque, so that what the map shows is exactly a legend swatch.
+FADED_SHARE = 0.3
+
+
+def faded(colour: str) -> str:
+    """``colour`` ("#rrggbb") mixed with white, FADED_SHARE of it: a place unchanged between two days compared."""
+    channels = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(255 - (255 - c) * FADED_SHARE):02x}" for c in channels)
 
 
 class Rule(NamedTuple):

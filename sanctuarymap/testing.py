@@ -18,7 +18,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import psutil
-from playwright.sync_api import FrameLocator, Locator, Page, expect
+from playwright.sync_api import FrameLocator, Locator, Page, Position, expect
+
+from sanctuarymap.maps import MAP_TITLE
 
 ROOT = Path(__file__).resolve().parent.parent
 # Debian's Chromium: Playwright cannot download its own browser on these machines.
@@ -26,9 +28,9 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 # Wide enough for the app's wide layout: the map and the story panel side by side.
 VIEWPORT = {"width": 1400, "height": 1000}
-# The map: st_folium's component, drawn in an iframe titled with its name.
+# The map: st_folium's component, drawn in an iframe the map page titles with the map's name.
 MAP_COMPONENT = "streamlit_folium.st_folium"
-MAP_IFRAME = f'iframe[title="{MAP_COMPONENT}"]'
+MAP_IFRAME = f'iframe[title="{MAP_TITLE}"]'
 FIRST_LOAD_MS = 40_000  # the first page of a server also loads the records and the boundaries
 LOCAL_HOSTS = {"localhost", "127.0.0.1"}
 LOCAL_SCHEMES = {"data", "blob", "about"}
@@ -58,6 +60,18 @@ def open_app(page: Page, url: str) -> Locator:
     expect(box).to_have_attribute("data-reports", re.compile(r"^[1-9]\d*$"), timeout=FIRST_LOAD_MS)
     expect(page.get_by_role("radiogroup", name="Colour by")).to_be_visible(timeout=FIRST_LOAD_MS)
     return box
+
+
+def click_place(page: Page, target: Locator, jurisdiction_id: str, position: Position | None = None) -> None:
+    """Click ``target`` (a shape on the map) as a reader does; where the map asks which of the places close
+    together was meant, choose ``jurisdiction_id`` in its chooser."""
+    box = map_container(page)
+    clicks = int(box.get_attribute("data-clicks") or 0)
+    target.click(position=position)
+    expect(box).to_have_attribute("data-clicks", str(clicks + 1))
+    if box.get_attribute("data-chooser") == "open":
+        map_frame(page).locator(f'.sm-chooser button[data-jurisdiction="{jurisdiction_id}"]').click()
+    expect(box).to_have_attribute("data-clicked", jurisdiction_id)
 
 
 def free_port() -> int:

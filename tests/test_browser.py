@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Locator, Page, Route, expect
 
 from sanctuarymap import status
-from sanctuarymap.testing import FIRST_LOAD_MS, MAP_IFRAME, is_local, map_container, map_frame, open_app
+from sanctuarymap.testing import FIRST_LOAD_MS, MAP_IFRAME, click_place, is_local, map_container, map_frame, open_app
 
 pytestmark = pytest.mark.e2e
 
@@ -55,6 +55,10 @@ def play_button(page: Page) -> Locator:
 
 def speed_select(page: Page) -> Locator:
     return map_frame(page).get_by_role("combobox", name="Speed")
+
+
+def events_only(page: Page) -> Locator:
+    return map_frame(page).get_by_role("button", name="Events only")
 
 
 def legend(page: Page) -> Locator:
@@ -124,7 +128,7 @@ def point_on(page: Page, jurisdiction_id: str) -> dict[str, float]:
 def click_shape(page: Page, jurisdiction_id: str) -> None:
     """A real mouse click on a jurisdiction's shape, with the whole map on screen."""
     page.locator(MAP_IFRAME).evaluate("frame => frame.scrollIntoView({block: 'center'})")
-    shape(page, jurisdiction_id).click(position=point_on(page, jurisdiction_id))
+    click_place(page, shape(page, jurisdiction_id), jurisdiction_id, point_on(page, jurisdiction_id))
 
 
 def choose_colouring(page: Page, label: str) -> None:
@@ -228,7 +232,7 @@ def test_open_the_page_and_see_the_map(page: Page, app_server):
     expect(map_frame(page).locator("path.shape")).to_have_count(shapes)
     expect(box).to_have_attribute("data-day", "2017-08-22")
     expect(legend(page)).to_have_attribute("data-legend", "Lawsuit")
-    expect(legend(page).locator(".sm-legend-item")).to_have_text([c.label for c in status.LAWSUIT.categories])
+    expect(legend(page).locator(".sm-legend-item")).to_have_text([c.label for c in status.LAWSUIT.categories] + [status.NO_RECORD.label])
     expect(shape(page, "ca-los-angeles")).to_have_attribute("data-category", "Suing, no ruling yet")
     expect(panel(page, "ca-los-angeles").locator("h2")).to_contain_text("Los Angeles", timeout=WAIT)
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
@@ -375,7 +379,7 @@ def test_pause_stops_on_the_day_shown_every_time(page: Page, app_server):
 
 def test_events_only_jumps_from_one_event_day_to_the_next(page: Page, app_server, shipped):
     open_app(page, f"{app_server.url}/?day=2017-08-20&colour=lawsuit")
-    speed_select(page).select_option("events")
+    events_only(page).click()
     record_days(page)
     event_days = [d for d in shipped.event_days if d > date(2017, 8, 20)][:3]
 
@@ -390,7 +394,7 @@ def test_events_only_jumps_from_one_event_day_to_the_next(page: Page, app_server
 
 def test_a_place_that_changes_while_playing_is_marked(page: Page, app_server):
     open_app(page, f"{app_server.url}/?day=2017-08-21&colour=lawsuit")
-    speed_select(page).select_option("events")
+    events_only(page).click()
     los_angeles = shape(page, "ca-los-angeles")
     expect(los_angeles).not_to_have_class(re.compile(r"\bsm-pulse\b"))
 
@@ -427,7 +431,7 @@ def test_the_legend_is_on_the_map_and_follows_the_colouring(page: Page, app_serv
     choose_colouring(page, "Federal pressure")
 
     expect(legend(page)).to_have_attribute("data-legend", "Federal pressure", timeout=WAIT)
-    expect(legend(page).locator(".sm-legend-item")).to_have_text([c.label for c in status.PRESSURE.categories])
+    expect(legend(page).locator(".sm-legend-item")).to_have_text([c.label for c in status.PRESSURE.categories] + [status.NO_RECORD.label])
     expect(chicago).to_have_attribute("data-category", "Warned by DOJ letter", timeout=WAIT)  # DOJ wrote on 21 Apr
     assert rgb_of(chicago.get_attribute("fill")) == swatch_colour(page, "Warned by DOJ letter")
     assert swatch_colour(page, "Warned by DOJ letter") == rgb_of(status.PRESSURE.category("warned").colour)
@@ -531,7 +535,11 @@ def test_one_click_selects_a_place_when_the_map_is_partly_off_screen(page: Page,
     chicago = shape(page, "il-chicago").bounding_box()
     assert 0 < chicago["y"] and chicago["y"] + chicago["height"] < viewport_height  # Chicago itself is on screen
 
+    box = map_container(page)
     page.mouse.click(chicago["x"] + point["x"], chicago["y"] + point["y"])
+    expect(box).to_have_attribute("data-clicks", "1")
+    if box.get_attribute("data-chooser") == "open":  # Evanston is a few pixels away
+        map_frame(page).locator('.sm-chooser button[data-jurisdiction="il-chicago"]').click()
 
     expect(panel(page, "il-chicago")).to_be_visible(timeout=WAIT)
 

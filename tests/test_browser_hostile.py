@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from sanctuarymap import geodata, glossary, records
-from sanctuarymap.testing import MAP_IFRAME, ROOT, AppServer, is_local, map_frame, open_app
+from sanctuarymap.testing import MAP_IFRAME, ROOT, AppServer, click_place, is_local, map_frame, open_app
 
 pytestmark = pytest.mark.e2e
 
@@ -145,7 +145,7 @@ def test_hover_and_click_each_hostile_place(page: Page, hostile_server, jurisdic
     target.hover(position=position)
     tooltip = map_frame(page).locator(".leaflet-tooltip").last
     expect(tooltip).to_contain_text(NAMES[jurisdiction_id], use_inner_text=False, timeout=WAIT)
-    target.click(position=position)
+    click_place(page, target, jurisdiction_id, position)
     assert_panel_shows_its_story(page, jurisdiction_id)
     expect(page.locator(".sm-panel")).to_have_count(1)
     expect(page).to_have_url(re.compile(rf"[?&]selected={re.escape(jurisdiction_id)}(&|$)"), timeout=WAIT)

@@ -26,6 +26,7 @@ from test_browser import (  # noqa: F401  (only_local_requests applies to these 
     url_with,
 )
 
+from sanctuarymap import status
 from sanctuarymap.testing import map_container as container
 from sanctuarymap.testing import map_frame, open_app
 
@@ -150,7 +151,7 @@ def test_compare_two_days(page: Page, app_server):
     expect(los_angeles).to_have_attribute("data-changed", "true")
     expect(los_angeles).to_have_attribute("data-category", "Suing, no ruling yet")  # the later day's colour
     expect(chicago).to_have_attribute("data-changed", "false")
-    expect(chicago).to_have_attribute("fill-opacity", "0.12")  # faded
+    expect(chicago).to_have_attribute("fill", status.faded(status.LAWSUIT.category("plaintiff").colour))  # suing on both days: pale, opaque
     expect(legend(page).locator(".sm-legend-note")).to_contain_text("Compared with 21 August 2017")
     change = page.locator('.sm-change[data-jurisdiction="ca-los-angeles"]')
     expect(change).to_contain_text("Los Angeles, CA: No lawsuit → Suing, no ruling yet", timeout=WAIT)

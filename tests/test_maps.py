@@ -18,8 +18,15 @@ def test_base_map_loads_local_scripts_and_hands_over_two_urls():
     assert re.search(re.escape(maps.MAP_JS) + r"\?v=[0-9a-f]{12}", html)  # a new script gets a new address
     assert re.search(re.escape(maps.MAP_CSS) + r"\?v=[0-9a-f]{12}", html)
     assert "cdn" not in html.lower() and "unpkg" not in html.lower()
-    assert '{"boundaries":"/app/static/geodata/boundaries.json","changes":"/app/static/generated/changes-0123456789abcdef.json"}' in html
+    config = {
+        "boundaries": "/app/static/geodata/boundaries.json",
+        "changes": "/app/static/generated/changes-0123456789abcdef.json",
+        "home": maps.CONTIGUOUS_US,
+        "title": maps.MAP_TITLE,
+    }
+    assert json.dumps(config, separators=(",", ":")) in html
     assert "coordinates" not in html
+    assert "user-scalable" not in html and 'name="viewport"' in html  # pinch-zoom stays allowed
 
 
 def test_view_layer_is_one_small_call():

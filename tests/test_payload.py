@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 
-from sanctuarymap import payload, status
+from sanctuarymap import dataset, payload, status
 
 FIRST, LAST = date(2017, 1, 1), date(2017, 12, 31)
 NAMES = {"il-chicago": "Chicago, IL", "ny-new-york": "New York City, NY", "us": "United States"}
@@ -58,6 +60,9 @@ def test_payload_lists_each_change_once_with_day_and_category_indexes():
     assert built["places"][nation] == ["us", "United States"]
     assert (built["first_day"], built["last_day"]) == ("2017-01-01", "2017-12-31")
     assert set(built) == set(payload.ChangesPayload.__annotations__)
+    assert sanctuary["faded"] == [status.faded(c.colour) for c in status.SANCTUARY.categories]
+    assert built["no_record"] == [status.NO_RECORD.label, status.NO_RECORD.colour]
+    assert built["labels"] == []  # none given
     assert set(sanctuary) == set(payload.DimensionChanges.__annotations__)
 
 
@@ -101,3 +106,17 @@ def test_published_payloads_stay_within_the_cap(tmp_path):
     assert (folder / first).exists()  # the previous payload, while both fit the default cap
     payload._prune(folder, second, cap=1_000)  # 600 + 600 bytes do not fit 1,000: the previous goes
     assert [p.name for p in folder.iterdir()] == [second]
+
+
+def test_the_shipped_labels_name_every_state_and_every_recorded_city_at_its_place():
+    root = Path(__file__).resolve().parent.parent
+    data = dataset.load(root / "records", root / "geodata")
+    labels = json.loads(data.changes_body)["labels"]
+    states = {row[0]: row for row in labels if row[3] == "state"}
+    cities = [row for row in labels if row[3] == "city"]
+    assert len(states) == len(data.boundaries.states)
+    assert len(cities) == (data.drawn["layer"] == "cities").sum()
+    texas = states["Texas"]
+    assert 29 < texas[1] < 34 and -103 < texas[2] < -96 and texas[4] < texas[2] < texas[5]
+    chicago = next(row for row in cities if row[0] == "Chicago")
+    assert abs(chicago[1] - 41.84) < 0.2 and abs(chicago[2] + 87.68) < 0.2

@@ -221,3 +221,27 @@ def test_a_listing_never_outranks_the_places_own_earlier_act():
         ("2014-06-list", date(2014, 6, 1), "listed_limits_cooperation"),
     )
     assert sanctuary_on(required, date(2017, 1, 1)) == "requires_cooperation"
+
+
+def _luminance(colour: str) -> float:
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(int(colour[i : i + 2], 16) / 255) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_no_record_stands_three_to_one_against_every_baseline():
+    # WCAG's non-text contrast: a place with no record never reads as one with no known policy.
+    for dimension in status.DIMENSIONS.values():
+        light, dark = sorted((_luminance(status.NO_RECORD.colour), _luminance(dimension.categories[0].colour)), reverse=True)
+        assert (light + 0.05) / (dark + 0.05) >= 3, dimension.key
+
+
+def test_a_faded_colour_is_the_colour_mixed_with_white():
+    assert status.faded("#000000") == "#b2b2b2"  # 30 % black, 70 % white
+    assert status.faded("#ffffff") == "#ffffff"
+    assert status.faded("#0072B2") == "#b2d5e8"
+    for dimension in status.DIMENSIONS.values():
+        pale = [status.faded(c.colour) for c in dimension.categories]
+        assert len(set(pale)) == len(pale)  # faded categories stay apart

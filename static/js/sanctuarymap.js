@@ -23,20 +23,26 @@
   var DAY_MS = 86400000;
   var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
     "November", "December"];
+  // Days a second while playing; "Events only" is a switch of its own beside them.
   var SPEEDS = [
     {key: "1", label: "1 day/s", daysPerSecond: 1},
     {key: "4", label: "4 days/s", daysPerSecond: 4},
     {key: "15", label: "15 days/s", daysPerSecond: 15},
-    {key: "30", label: "30 days/s", daysPerSecond: 30},
-    {key: "events", label: "Events only", daysPerSecond: null}
+    {key: "30", label: "30 days/s", daysPerSecond: 30}
   ];
-  var DEFAULT_SPEED = "15";
+  var DEFAULT_SPEED = "4"; // the year in 91 s: slow enough to read the caption as it goes
   var SETTLE_MS = 250; // a day held this long without another is the one the server hears
   var EVENT_HOLD_MS = 1200; // "events only" rests this long on each event day
   var PULSE_MS = 1200; // how long a place that changed colour is outlined while playing...
   var MARK_MS = 400; // ...or, at 15 days/s and more, held outlined without animation: cheaper to draw
   var ANNOUNCE_LATEST_MS = 1000; // the first paint is announced by then even if no frame came
   var CONTEXT_SLICE = 300; // faint counties drawn per idle moment: a slice takes about 20 ms
+  // CSS px around a city's dot that a click reaches it by: a target of at least 24 px at any zoom, with a
+  // pixel to spare for the rounding of the pointer's position.
+  var HIT_RADIUS = 13;
+  var CITY_LABELS_FROM = 5.5; // zoom from which cities' names are written (where they do not collide)
+  var MAX_ZOOM = 11;
+  var HINT_MS = 1600; // how long "Ctrl + scroll to zoom" stays after a wheel that scrolled the page
 
   // ---------------------------------------------------------------------------------------------
   // Days: an index counted from the payload's first day (0 = 1 January 2017), calendar days in UTC.
@@ -174,6 +180,42 @@
     return Math.min(lastIndex, startDay + Math.floor((elapsedMs * daysPerSecond) / 1000));
   }
 
+  // The cities within ``radius`` px of (x, y), nearest first: ``points`` is [[x, y], ...] in px.
+  function pointsNear(points, x, y, radius) {
+    var near = [];
+    for (var i = 0; i < points.length; i++) {
+      var d = Math.hypot(points[i][0] - x, points[i][1] - y);
+      if (d <= radius) near.push([d, i]);
+    }
+    near.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+    return near.map(function (pair) { return pair[1]; });
+  }
+
+  // Which labels to write: ``boxes`` are {left, top, right, bottom} in px, in order of priority; a label
+  // is written unless it overlaps one written before it (``gap`` px of air kept around each).
+  function fittingLabels(boxes, gap) {
+    var kept = [], shown = new Array(boxes.length);
+    for (var i = 0; i < boxes.length; i++) {
+      var b = boxes[i], clear = !!b;
+      for (var k = 0; clear && k < kept.length; k++) {
+        var o = kept[k];
+        if (b.left < o.right + gap && o.left < b.right + gap && b.top < o.bottom + gap && o.top < b.bottom + gap) clear = false;
+      }
+      shown[i] = clear;
+      if (clear) kept.push(b);
+    }
+    return shown;
+  }
+
+  // The event day nearest to ``day`` (ties to the earlier), or null if there is none.
+  function nearestEventDay(days, day) {
+    var best = null;
+    for (var i = 0; i < days.length; i++) {
+      if (best === null || Math.abs(days[i] - day) < Math.abs(best - day)) best = days[i];
+    }
+    return best;
+  }
+
   // ---------------------------------------------------------------------------------------------
   // The page: everything below needs Leaflet and a DOM.
 
@@ -207,14 +249,18 @@
     });
   }
 
-  function setupMap(map) {
-    var panes = {states: 405, context: 408, counties: 410, outlines: 415, cities: 420};
+  // A colour of the page's own look (lines, the map's ground), from static/css/sanctuarymap.css.
+  function cssColour(name) {
+    return getComputedStyle(state.map.getContainer()).getPropertyValue(name).trim();
+  }
+
+  function setupMap(map, config) {
+    var panes = {states: 405, context: 408, counties: 410, outlines: 415, cities: 420, labels: 430};
     Object.keys(panes).forEach(function (name) {
       map.createPane(name).style.zIndex = panes[name];
     });
-    // Faint context is drawn above the state fills but must never catch a hover or a click.
-    map.getPane("context").style.pointerEvents = "none";
-    map.getPane("outlines").style.pointerEvents = "none";
+    // Faint context and names are drawn above the state fills but must never catch a hover or a click.
+    ["context", "outlines", "labels"].forEach(function (name) { map.getPane(name).style.pointerEvents = "none"; });
     // Leaflet focuses the map on mousedown; inside Streamlit's scrolling page that focus scrolled the
     // map, so the release landed on another shape and the first click was lost. Focus without scrolling.
     if (map.keyboard) {
@@ -224,9 +270,51 @@
       };
       map.keyboard.enable();
     }
+    // Quarter zoom steps, so that the first view fits the map's size (a phone's too); whole steps on +/-.
+    map.options.zoomSnap = 0.25;
+    map.setMaxZoom(MAX_ZOOM);
+    var box = map.getContainer();
+    // The frame's main landmark with its heading, and the frame named after the map: what a screen reader lists.
+    box.setAttribute("role", "main");
+    box.setAttribute("aria-label", config.title || "Map");
+    var heading = element("h1", "sm-visually-hidden");
+    heading.textContent = config.title || "Map";
+    box.insertBefore(heading, box.firstChild);
+    try {
+      if (window.frameElement && config.title) window.frameElement.title = config.title;
+    } catch (error) { /* a frame of another origin keeps its own title */ }
+    wheelOnlyWhenEngaged(map);
   }
 
-  // --- Controls: the timeline (bottom), the legend (top right), messages (centre).
+  // The wheel scrolls the page, as it does over any picture, until the reader engages the map (a click
+  // into it); Ctrl/⌘ + wheel zooms at once, and a wheel that scrolled says so for a moment.
+  function wheelOnlyWhenEngaged(map) {
+    var box = map.getContainer();
+    var hint = element("div", "sm-wheel-hint", box);
+    hint.textContent = (/Mac|iP/.test(navigator.platform || "") ? "⌘" : "Ctrl") + " + scroll to zoom the map, or click the map first";
+    hint.hidden = true;
+    var timer = null;
+    box.setAttribute("data-engaged", "false");
+    function engage(on) {
+      box.setAttribute("data-engaged", String(on));
+      if (on) hint.hidden = true;
+    }
+    box.addEventListener("mousedown", function (event) {
+      if (!event.target.closest(".leaflet-control")) engage(true);
+    });
+    box.addEventListener("mouseleave", function () { engage(false); });
+    // Capture, on the container itself: Leaflet's own wheel listener there never hears a refused wheel.
+    box.addEventListener("wheel", function (event) {
+      if (box.getAttribute("data-engaged") === "true" || event.ctrlKey || event.metaKey) return;
+      if (event.target.closest && event.target.closest(".leaflet-control, .sm-chooser")) return;
+      event.stopImmediatePropagation();
+      hint.hidden = false;
+      clearTimeout(timer);
+      timer = setTimeout(function () { hint.hidden = true; }, HINT_MS);
+    }, {capture: true, passive: true});
+  }
+
+  // --- Controls: the timeline (bottom), the legend (top), messages (centre).
 
   // Leaflet classes, made when the page starts (Node, which runs the pure part's tests, has no Leaflet).
   function controlClasses() {
@@ -236,6 +324,9 @@
         var box = element("div", "sm-replay");
         var caption = element("div", "sm-caption", box);
         caption.setAttribute("data-caption", "");
+        // While the year plays, the page beside the map stays on the day it last heard: said here.
+        var panelNote = element("div", "sm-panel-note", box);
+        panelNote.hidden = true;
         var row = element("div", "sm-replay-row", box);
         var play = element("button", "sm-play", row);
         play.type = "button";
@@ -250,16 +341,29 @@
           option.textContent = s.label;
         });
         speed.value = DEFAULT_SPEED;
+        var eventsOnly = element("button", "sm-events-only", row);
+        eventsOnly.type = "button";
+        eventsOnly.textContent = "Events only";
+        eventsOnly.setAttribute("aria-pressed", "false");
+        eventsOnly.title = "Play from one day with events to the next, resting on each";
         var previous = element("button", "sm-step sm-previous", row);
         previous.type = "button";
         previous.textContent = "‹ event";
         previous.setAttribute("aria-label", "Previous event");
         previous.title = "The previous day on which something happened";
-        var slider = element("input", "sm-day", row);
+        var track = element("div", "sm-track", row);
+        var slider = element("input", "sm-day", track);
         slider.type = "range";
         slider.min = "0";
         slider.step = "1";
         slider.setAttribute("aria-label", "Day");
+        // When things happened: a tick per day with events, taller for more; a click goes to the day.
+        var ticks = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+        ticks.setAttribute("class", "sm-ticks");
+        ticks.setAttribute("role", "img");
+        ticks.setAttribute("aria-label", "Days with events: the taller the tick, the more events. Click one to go to its day.");
+        ticks.setAttribute("preserveAspectRatio", "none");
+        track.appendChild(ticks);
         var next = element("button", "sm-step sm-next", row);
         next.type = "button";
         next.textContent = "event ›";
@@ -269,38 +373,69 @@
         label.setAttribute("aria-hidden", "true");
         L.DomEvent.disableClickPropagation(box);
         L.DomEvent.disableScrollPropagation(box);
-        this.parts = {box: box, caption: caption, play: play, speed: speed, previous: previous, slider: slider, next: next, label: label};
+        this.parts = {box: box, caption: caption, panelNote: panelNote, play: play, speed: speed, eventsOnly: eventsOnly,
+          previous: previous, slider: slider, ticks: ticks, next: next, label: label};
         return box;
       }
     });
 
+    // The legend: a bar across the top of the map, which the first view leaves free; its title is a
+    // button that folds it away.
     var Legend = L.Control.extend({
       options: {position: "topright"},
       onAdd: function () {
         var box = element("div", "sm-legend");
+        var toggle = element("button", "sm-legend-toggle", box);
+        toggle.type = "button";
+        toggle.setAttribute("aria-expanded", "true");
+        toggle.setAttribute("aria-controls", "sm-legend-items");
+        toggle.title = "Show or hide the legend";
+        element("span", "sm-visually-hidden", toggle).textContent = "Legend: ";
+        this.title = element("span", "sm-legend-title", toggle);
+        element("span", "sm-legend-chevron", toggle).setAttribute("aria-hidden", "true");
+        this.items = element("div", "sm-legend-items", box);
+        this.items.id = "sm-legend-items";
+        this.note = element("div", "sm-legend-note", this.items);
+        this.note.hidden = true;
+        var items = this.items;
+        toggle.addEventListener("click", function () {
+          var open = toggle.getAttribute("aria-expanded") !== "true";
+          toggle.setAttribute("aria-expanded", String(open));
+          items.hidden = !open;
+        });
         L.DomEvent.disableClickPropagation(box);
         L.DomEvent.disableScrollPropagation(box);
         this.box = box;
-        this.note = null;
+        this.toggle = toggle;
+        this.shown = null;
         return box;
       },
       // A line under the items: what the colours mean while two days are compared, or nothing.
       showNote: function (text) {
-        if (!this.note || !this.note.parentNode) this.note = element("div", "sm-legend-note", this.box);
         this.note.textContent = text;
         this.note.hidden = !text;
       },
-      show: function (dimension) {
-        var box = this.box;
-        if (box.getAttribute("data-legend") === dimension.label) return;
-        box.textContent = "";
+      // The dimension's categories, each with its swatch (and its faded one while two days are
+      // compared), and the map's ground, "No record". Colours come from the payload, never from here.
+      show: function (dimension, comparing, noRecord) {
+        var key = dimension.key + "|" + comparing;
+        if (this.shown === key) return;
+        this.shown = key;
+        var box = this.box, items = this.items, note = this.note;
         box.setAttribute("data-legend", dimension.label);
-        element("div", "sm-legend-title", box).textContent = dimension.label;
+        this.title.textContent = dimension.label;
+        Array.prototype.slice.call(items.children).forEach(function (child) { if (child !== note) items.removeChild(child); });
+        function item(text, colour, faded, className) {
+          var row = element("div", "sm-legend-item" + (className ? " " + className : ""));
+          items.insertBefore(row, note);
+          element("span", "sm-swatch", row).style.background = colour;
+          if (faded) element("span", "sm-swatch-faded", row).style.background = faded;
+          element("span", "sm-legend-label", row).textContent = text;
+        }
         dimension.labels.forEach(function (text, i) {
-          var item = element("div", "sm-legend-item", box);
-          element("span", "sm-swatch", item).style.background = dimension.colours[i];
-          element("span", "sm-legend-label", item).textContent = text;
+          item(text, dimension.colours[i], comparing ? dimension.faded[i] : null);
         });
+        if (noRecord) item(noRecord[0], noRecord[1], null, "sm-legend-blank");
       }
     });
     return {Timeline: Timeline, Legend: Legend};
@@ -323,6 +458,20 @@
     }
   }
 
+  // The first view: the whole country, as large as the room between the legend and the timeline allows.
+  function fitHome() {
+    var map = state.map, home = state.config.home;
+    if (!home) return;
+    var box = map.getContainer().getBoundingClientRect();
+    var legend = state.legend.box.getBoundingClientRect();
+    var timeline = state.timeline.parts.box.getBoundingClientRect();
+    var top = Math.max(10, legend.bottom - box.top + 6), bottom = Math.max(10, box.bottom - timeline.top + 6);
+    map.setMinZoom(0);
+    map.fitBounds(home, {paddingTopLeft: [10, top], paddingBottomRight: [10, bottom], animate: false});
+    map.setMinZoom(Math.max(0, Math.floor(map.getZoom()) - 1));
+    map.getContainer().setAttribute("data-home-zoom", String(map.getZoom()));
+  }
+
   // --- Shapes.
 
   function draw(bundle, data) {
@@ -339,29 +488,31 @@
       return function (feature, layer) {
         var place = byKey[layerName + ":" + feature.id];
         var entry = {layer: layer, place: place, id: data.places[place][0], name: data.places[place][1],
-          city: layerName === "cities", look: null, label: ""};
+          city: layerName === "cities", weight: layer.options.weight, look: null, label: ""};
         entries.push(entry);
         (byPlace[place] = byPlace[place] || []).push(entry);
         layer.bindTooltip(function () { return tooltipNode(entry.name, entry.label); }, {sticky: true});
-        layer.on("click", function () { onShapeClick(entry); });
       };
     }
 
+    // Every fill is opaque: a place shows exactly its legend colour, a county over its state too. The
+    // lines' colours are the stylesheet's (path.shape rules).
     L.geoJSON(bundle.states, {pane: "states", filter: recorded("states"),
-      style: {weight: 1, color: "#555", fillOpacity: 0.6, className: "shape state"},
+      style: {weight: 1, fillOpacity: 1, opacity: 1, className: "shape state"},
       onEachFeature: track("states")}).addTo(map);
     L.geoJSON(bundle.counties, {pane: "counties", filter: recorded("counties"),
-      style: {weight: 0.6, color: "#555", fillOpacity: 0.8, className: "shape county"},
+      style: {weight: 0.6, fillOpacity: 1, opacity: 1, className: "shape county"},
       onEachFeature: track("counties")}).addTo(map);
     L.geoJSON(bundle.cities, {filter: recorded("cities"),
       pointToLayer: function (f, latlng) {
-        return L.circleMarker(latlng, {pane: "cities", radius: 6, weight: 1.2, color: "#222",
-          fillOpacity: 0.95, className: "shape city"});
+        return L.circleMarker(latlng, {pane: "cities", radius: 6, weight: 1.2, fillOpacity: 1, opacity: 1, className: "shape city"});
       },
       onEachFeature: track("cities")}).addTo(map);
+    var byPath = new Map();
     entries.forEach(function (entry) {
       var path = entry.layer.getElement && entry.layer.getElement();
       if (!path) return;
+      byPath.set(path, entry);
       path.setAttribute("data-jurisdiction", entry.id);
       // Leaflet makes every shape with a tooltip a Tab stop: hundreds of them between the page's top and
       // everything after the map. Keyboard users reach a place through Find a place or the day's table.
@@ -369,6 +520,10 @@
     });
     state.entries = entries;
     state.byPlace = byPlace;
+    state.byPath = byPath;
+    state.cities = entries.filter(function (entry) { return entry.city; });
+    map.getContainer().style.background = data.no_record ? data.no_record[1] : "";
+    drawLabels(data);
     // Thousands of faint context shapes, drawn once the coloured ones are on screen and the page has a
     // moment: one canvas draws them far faster than as many SVG paths, and they are only there to
     // situate the rest. They come in slices, one per idle moment, so no slice holds up a frame or a key.
@@ -381,11 +536,11 @@
       var slice = slices.shift();
       if (slice) {
         L.geoJSON(slice, {pane: "context", interactive: false, renderer: counties,
-          style: {weight: 0.3, color: "#c8c8c8", fill: false}}).addTo(map);
+          style: {weight: 0.3, color: cssColour("--sm-context-line"), fill: false}}).addTo(map);
         return later(drawSlice);
       }
       L.geoJSON(bundle.states, {pane: "outlines", interactive: false, renderer: L.canvas({padding: 0.5, pane: "outlines"}),
-        style: {weight: 0.9, color: "#8a8a8a", fill: false}}).addTo(map);
+        style: {weight: 0.9, color: cssColour("--sm-state-line"), fill: false}}).addTo(map);
       map.getContainer().setAttribute("data-context", "drawn");
     }
     later(drawSlice);
@@ -396,17 +551,128 @@
     else setTimeout(task, 50);
   }
 
+  // --- Names on the map: every state's where its shape is wide enough, recorded cities' from a zoom on,
+  // none over another.
+
+  function drawLabels(data) {
+    if (state.labelLayer) state.labelLayer.remove();
+    state.labelLayer = L.layerGroup().addTo(state.map);
+    state.labels = (data.labels || []).map(function (row) {
+      var text = element("span", "sm-label-text");
+      text.textContent = row[0];
+      var marker = L.marker([row[1], row[2]], {pane: "labels", interactive: false, keyboard: false,
+        icon: L.divIcon({className: "sm-label sm-label-" + row[3], html: text, iconSize: null})}).addTo(state.labelLayer);
+      return {marker: marker, text: text, name: row[0], kind: row[3], lat: row[1], lng: row[2], west: row[4], east: row[5], width: 0, height: 0};
+    });
+    placeLabels();
+  }
+
+  function placeLabels() {
+    var map = state.map, zoom = map.getZoom();
+    if (!state.labels) return;
+    var boxes = state.labels.map(function (label) {
+      if (!label.width) {
+        label.width = label.text.offsetWidth;
+        label.height = label.text.offsetHeight;
+      }
+      var at = map.latLngToContainerPoint([label.lat, label.lng]);
+      var w = label.width, h = label.height;
+      if (label.kind === "state") {
+        var span = map.latLngToContainerPoint([label.lat, label.east]).x - map.latLngToContainerPoint([label.lat, label.west]).x;
+        if (span < w + 8) return null;
+        return {left: at.x - w / 2, right: at.x + w / 2, top: at.y - h / 2, bottom: at.y + h / 2};
+      }
+      if (zoom < CITY_LABELS_FROM) return null;
+      return {left: at.x + 8, right: at.x + 8 + w, top: at.y - h / 2, bottom: at.y + h / 2};
+    });
+    var shown = fittingLabels(boxes, 2), count = 0;
+    state.labels.forEach(function (label, i) {
+      label.text.style.visibility = shown[i] ? "" : "hidden";
+      label.text.setAttribute("data-shown", String(shown[i]));
+      if (shown[i]) count += 1;
+    });
+    map.getContainer().setAttribute("data-labels", String(count));
+  }
+
+  // --- A click: the city whose point is within HIT_RADIUS px (a 24 px target however small its dot), or
+  // a chooser naming every place there, or the shape under the pointer; never a neighbour in silence.
+
+  function onMapClick(event) {
+    closeChooser();
+    if (!state.data || !state.entries) return;
+    // The pointer's own position: Leaflet gives a click on a small circle the circle's centre instead.
+    var map = state.map, at = event.originalEvent ? map.mouseEventToContainerPoint(event.originalEvent) : event.containerPoint;
+    // Where each dot is drawn (Leaflet rounds it to the pixel), not where its point would project.
+    var origin = map.getContainer().getBoundingClientRect();
+    var points = state.cities.map(function (entry) {
+      var path = entry.layer.getElement(), b = path && path.getBoundingClientRect();
+      if (!b || !b.width) return [Infinity, Infinity];
+      return [b.left + b.width / 2 - origin.left, b.top + b.height / 2 - origin.top];
+    });
+    var near = pointsNear(points, at.x, at.y, HIT_RADIUS).map(function (i) { return state.cities[i]; });
+    var target = event.originalEvent && event.originalEvent.target;
+    var under = target && state.byPath.get(target);
+    var box = map.getContainer();
+    box.setAttribute("data-clicks", String((Number(box.getAttribute("data-clicks")) || 0) + 1));
+    // One city, and the pointer on it or on no other shape: that city. A city near a click on a county
+    // or a state, or several cities: the reader says which.
+    if (near.length === 1 && (!under || under === near[0])) return choose(near[0]);
+    if (near.length === 0) return under ? choose(under) : undefined;
+    if (under && !under.city) near.push(under);
+    openChooser(at, near);
+  }
+
+  function openChooser(at, choices) {
+    var map = state.map, container = map.getContainer();
+    var box = element("div", "sm-chooser", container);
+    box.setAttribute("role", "group");
+    var title = element("div", "sm-chooser-title", box);
+    title.id = "sm-chooser-title";
+    title.textContent = choices.length + " places here: which one?";
+    box.setAttribute("aria-labelledby", title.id);
+    var list = element("ul", null, box);
+    choices.forEach(function (entry) {
+      var button = element("button", "sm-choice", element("li", null, list));
+      button.type = "button";
+      button.textContent = entry.name;
+      button.setAttribute("data-jurisdiction", entry.id);
+      button.addEventListener("click", function () {
+        closeChooser();
+        choose(entry);
+      });
+    });
+    box.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        closeChooser();
+        container.focus({preventScroll: true});
+      }
+    });
+    L.DomEvent.disableClickPropagation(box);
+    L.DomEvent.disableScrollPropagation(box);
+    // Beside the pointer, kept inside the map: the map does not move under the reader.
+    var size = map.getSize();
+    var left = Math.min(at.x + 10, size.x - box.offsetWidth - 6), top = Math.min(at.y + 10, size.y - box.offsetHeight - 6);
+    box.style.left = Math.max(6, left) + "px";
+    box.style.top = Math.max(6, top) + "px";
+    state.chooser = box;
+    container.setAttribute("data-chooser", "open");
+    box.querySelector("button").focus({preventScroll: true});
+  }
+
+  function closeChooser() {
+    if (!state.chooser) return;
+    state.chooser.remove();
+    state.chooser = null;
+    state.map.getContainer().removeAttribute("data-chooser");
+  }
+
   // --- Painting a day.
 
-  var FADED = 0.12; // fill opacity of a place that did not change while two days are compared
-
-  function restyle(entry, colour, selected, faded) {
-    if (entry.fill == null) entry.fill = entry.layer.options.fillOpacity;
-    entry.layer.setStyle({fillColor: colour,
-      color: selected ? "#000" : (entry.city ? "#222" : "#555"),
-      weight: selected ? 3 : (entry.city ? 1.2 : 0.6),
-      fillOpacity: faded && !selected ? FADED : entry.fill,
-      opacity: faded && !selected ? 0.35 : 1});
+  // A place's look: its fill (opaque: exactly a legend swatch), its outline when selected.
+  function restyle(entry, colour, selected) {
+    entry.layer.setStyle({fillColor: colour, weight: selected ? 3 : entry.weight});
+    var path = entry.layer.getElement && entry.layer.getElement();
+    if (path) path.classList.toggle("sm-selected", selected);
     if (selected) entry.layer.bringToFront();
   }
 
@@ -467,7 +733,7 @@
         if (entry.look !== look) {
           entry.look = look;
           entry.label = dimension.label + ": " + dimension.labels[category] + (changed === false ? " (no change)" : "");
-          restyle(entry, dimension.colours[category], selected, changed === false);
+          restyle(entry, (changed === false ? dimension.faded : dimension.colours)[category], selected);
           var path = entry.layer.getElement && entry.layer.getElement();
           if (path) {
             path.setAttribute("data-category", dimension.labels[category]);
@@ -493,9 +759,11 @@
     box.setAttribute("data-day", isoDay(day, data.first_day));
     box.setAttribute("data-restyled", (Number(box.getAttribute("data-restyled")) || 0) + 1);
     if (marking) box.setAttribute("data-marked", String(marked));
-    state.legend.show(dimension);
+    if (view.selected) box.setAttribute("data-selected", view.selected);
+    else box.removeAttribute("data-selected");
+    state.legend.show(dimension, otherDay !== null, data.no_record);
     state.legend.showNote(otherDay === null ? "" : "Compared with " + longLabel(otherDay, data.first_day) +
-      ": only the places whose category differs are coloured, by the later day; the rest are faded.");
+      ": a place whose category differs has its full colour, that of the later day; one that did not change is pale.");
     if (otherDay === null) box.removeAttribute("data-compare");
     else box.setAttribute("data-compare", isoDay(otherDay, data.first_day));
     var parts = state.timeline.parts;
@@ -503,7 +771,17 @@
     parts.slider.setAttribute("aria-valuetext", longLabel(day, data.first_day));
     parts.label.textContent = shortLabel(day, data.first_day);
     parts.caption.textContent = captionText(data, day);
-    parts.caption.title = parts.caption.textContent;
+    showPanelNote();
+  }
+
+  // While the year plays, the page beside the map stays on the day the server last heard (it follows
+  // once the replay pauses): the timeline says which day that is whenever it differs from the map's.
+  function showPanelNote() {
+    var note = state.timeline.parts.panelNote, data = state.data;
+    var behind = state.playing && data && state.serverDay && state.serverDay !== isoDay(state.day, data.first_day);
+    note.hidden = !behind;
+    if (behind) note.textContent = "The page beside the map still shows " + longLabel(dayIndex(state.serverDay, data.first_day),
+      data.first_day) + ": pause to bring it to this day.";
   }
 
   // --- Telling the server: once the day settles, and on a click.
@@ -520,6 +798,7 @@
     var box = state.map.getContainer();
     box.setAttribute("data-reported", iso);
     box.setAttribute("data-reports", String(state.reports));
+    if (click != null) box.setAttribute("data-clicked", click);
     var global = window.__GLOBAL_DATA__;
     if (!global || !window.Streamlit) return; // a map saved as plain HTML has no server to tell
     // st_folium sends back the fields it was asked for; no shape has a popup, so this one is ours.
@@ -557,7 +836,8 @@
     settleSoon();
   }
 
-  function onShapeClick(entry) {
+  // A place chosen on the map (a click, or the chooser): selected at once, and the server told.
+  function choose(entry) {
     if (state.playing) pause(false);
     state.view.selected = entry.id; // shown at once; the server's next view confirms it
     paint(state.day, false);
@@ -567,6 +847,7 @@
   // --- Play.
 
   function speed() {
+    if (state.timeline.parts.eventsOnly.getAttribute("aria-pressed") === "true") return {key: "events", daysPerSecond: null};
     var key = state.timeline.parts.speed.value;
     for (var i = 0; i < SPEEDS.length; i++) if (SPEEDS[i].key === key) return SPEEDS[i];
     return SPEEDS[0];
@@ -585,6 +866,7 @@
     // The speed the clock runs at (playDay turns it into days); "events" for events only.
     state.map.getContainer().setAttribute("data-speed", s.daysPerSecond ? String(s.daysPerSecond) : "events");
     restartClock();
+    showPanelNote();
     state.frame = requestAnimationFrame(tick);
   }
 
@@ -618,6 +900,7 @@
     state.timeline.parts.play.setAttribute("aria-pressed", "false");
     state.map.getContainer().removeAttribute("data-playing");
     if (tell) report(null);
+    showPanelNote();
   }
 
   function wireTimeline() {
@@ -627,6 +910,23 @@
     });
     parts.speed.addEventListener("change", function () {
       if (state.playing) restartClock();
+    });
+    parts.eventsOnly.addEventListener("click", function () {
+      var on = parts.eventsOnly.getAttribute("aria-pressed") !== "true";
+      parts.eventsOnly.setAttribute("aria-pressed", String(on));
+      parts.speed.disabled = on;
+      if (state.playing) {
+        state.map.getContainer().setAttribute("data-speed", on ? "events" : String(speed().daysPerSecond));
+        restartClock();
+      }
+    });
+    parts.ticks.addEventListener("click", function (event) {
+      if (!state.data) return;
+      var box = parts.ticks.getBoundingClientRect();
+      // A fractional day: the nearest tick wins, however thin the ticks are on a narrow strip.
+      var day = ((event.clientX - box.left) / box.width) * (state.lastIndex + 1) - 0.5;
+      var to = nearestEventDay(state.eventDays, day);
+      if (to !== null) goTo(to);
     });
     parts.previous.addEventListener("click", function () {
       var day = neighbourEventDay(state.eventDays, state.day, -1);
@@ -672,6 +972,7 @@
       state.lastIndex = dayIndex(data.last_day, data.first_day);
       state.eventDays = eventDays(data);
       state.timeline.parts.slider.max = String(state.lastIndex);
+      drawTicks(data);
       draw(loaded[0], data);
       showMessage("", null);
       box.setAttribute("data-shapes", String(state.entries.length));
@@ -688,6 +989,27 @@
     });
   }
 
+  // A tick per day with events under the slider, its height growing with the square root of their number.
+  function drawTicks(data) {
+    var svg = state.timeline.parts.ticks, NS = "http://www.w3.org/2000/svg";
+    while (svg.firstChild) svg.removeChild(svg.firstChild);
+    svg.setAttribute("viewBox", "-0.5 0 " + (state.lastIndex + 1) + " 10");
+    var most = Math.max.apply(null, data.events.map(function (entry) { return entry[1]; }).concat([1]));
+    data.events.forEach(function (entry) {
+      if (entry[0] < 0 || entry[0] > state.lastIndex) return;
+      var tall = 2.5 + 7.5 * Math.sqrt(entry[1] / most);
+      var tick = document.createElementNS(NS, "rect");
+      tick.setAttribute("x", String(entry[0] - 0.5));
+      tick.setAttribute("width", "1");
+      tick.setAttribute("y", String(10 - tall));
+      tick.setAttribute("height", String(tall));
+      tick.setAttribute("class", "sm-tick");
+      tick.setAttribute("data-day", isoDay(entry[0], data.first_day));
+      tick.setAttribute("data-events", String(entry[1]));
+      svg.appendChild(tick);
+    });
+  }
+
   // Both the data and the server's first view are in: paint the view's day.
   function paintFirstView() {
     if (!state.data || !state.view || !state.entries) return;
@@ -695,15 +1017,18 @@
     state.pendingDay = null;
     state.serverDay = isoDay(day, state.data.first_day);
     paint(clamp(day, 0, state.lastIndex), false);
+    // Fitted once the legend and the timeline have their size, unless a key moment fitted a region.
+    if (state.appliedFitSet == null) fitHome();
+    placeLabels();
     announceOncePainted();
   }
 
   function start(map, config) {
-    setupMap(map);
     var box = map.getContainer();
     state = {map: map, config: config, data: null, view: null, entries: null, byPlace: null, day: 0, playing: false,
       pulsing: new Map(), reports: 0, announced: false, serverDay: null, pendingDay: null, appliedDaySet: null, settleTimer: null,
-      appliedFitSet: null, pageId: Math.random().toString(36).slice(2, 10)};
+      appliedFitSet: null, chooser: null, labels: null, pageId: Math.random().toString(36).slice(2, 10)};
+    setupMap(map, config);
     var classes = controlClasses();
     state.timeline = new classes.Timeline().addTo(map);
     state.legend = new classes.Legend().addTo(map);
@@ -711,6 +1036,10 @@
     state.message.hidden = true;
     L.DomEvent.disableClickPropagation(state.message);
     wireTimeline();
+    map.on("click", onMapClick);
+    map.on("zoomend", placeLabels);
+    map.on("movestart zoomstart", closeChooser);
+    fitHome();
     load();
   }
 
@@ -772,6 +1101,9 @@
     neighbourEventDay: neighbourEventDay,
     captionText: captionText,
     playDay: playDay,
+    pointsNear: pointsNear,
+    fittingLabels: fittingLabels,
+    nearestEventDay: nearestEventDay,
     start: start,
     show: show
   };

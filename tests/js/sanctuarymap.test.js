@@ -113,6 +113,29 @@ test("the dimension asked for, or the first one", () => {
   assert.equal(sm.dimensionOf(PAYLOAD, "nope").key, "sanctuary");
 });
 
-test("the speeds offered: 1, 4, 15 and 30 days a second, and events only", () => {
-  assert.deepEqual(sm.SPEEDS.map((s) => s.daysPerSecond), [1, 4, 15, 30, null]);
+test("the speeds offered: 1, 4, 15 and 30 days a second (events only is a switch of its own)", () => {
+  assert.deepEqual(sm.SPEEDS.map((s) => s.daysPerSecond), [1, 4, 15, 30]);
+});
+
+test("a click reaches every city point within the radius, nearest first, and no other", () => {
+  const points = [[100, 100], [105, 100], [130, 100], [100, 111]];
+  assert.deepEqual(sm.pointsNear(points, 101, 100, 12), [0, 1, 3]);
+  assert.deepEqual(sm.pointsNear(points, 130, 100, 12), [2]);
+  assert.deepEqual(sm.pointsNear(points, 100, 100, 0), [0]);
+  assert.deepEqual(sm.pointsNear(points, 300, 300, 12), []);
+});
+
+test("a label is written unless it overlaps one written before it", () => {
+  const box = (left, top, w = 40, h = 10) => ({left, top, right: left + w, bottom: top + h});
+  assert.deepEqual(sm.fittingLabels([box(0, 0), box(30, 5), box(50, 0), null, box(0, 20)], 2), [true, false, true, false, true]);
+  // The gap counts: 1 px apart is too close with 2 px of air.
+  assert.deepEqual(sm.fittingLabels([box(0, 0), box(41, 0)], 2), [true, false]);
+});
+
+test("a click on the event strip goes to the nearest day with events", () => {
+  assert.equal(sm.nearestEventDay([3, 10, 40], 0), 3);
+  assert.equal(sm.nearestEventDay([3, 10, 40], 24), 10);
+  assert.equal(sm.nearestEventDay([3, 10, 40], 26), 40);
+  assert.equal(sm.nearestEventDay([3, 10, 40], 10), 10);
+  assert.equal(sm.nearestEventDay([], 10), null);
 });

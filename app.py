@@ -151,12 +151,7 @@ def the_day() -> None:
                 data=lambda: view.events_csv(story.events_of(data.records, selected), data.records.sources),
                 on_click="ignore",
             )
-    recent = story.recent_events(data.records, day)
-    recent_slot.markdown(
-        f"#### On {story.day_label(day)}\n\n"
-        + story.recent_html(recent, data.sources_by_event, day, names, story.count_on(data.records, day)),
-        unsafe_allow_html=True,
-    )
+    recent_slot.markdown(f"#### On {story.day_label(day)}\n\n" + data.recent_html(day), unsafe_allow_html=True)
     chart_slot.vega_lite_chart(chart.category_counts(data.chart_areas[colour], colour, day, data.first_day, data.last_day), width="stretch")
     downloads = downloads_slot.columns(3)
     downloads[0].download_button(

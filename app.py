@@ -5,9 +5,10 @@ from datetime import date
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.app_session import AppSession
 from streamlit_folium import st_folium
 
-from sanctuarymap import chart, compare, dataset, download, law, maps, moments, payload, status, story, table, tools, view
+from sanctuarymap import budget, chart, compare, dataset, download, law, maps, moments, payload, status, story, table, tools, view
 
 HERE = Path(__file__).parent
 # Another records folder can be shown with the same shapes (the tests and the benchmark do), and
@@ -16,6 +17,8 @@ RECORDS = Path(os.environ.get("SANCTUARYMAP_RECORDS", HERE / "records"))
 GEODATA = Path(os.environ.get("SANCTUARYMAP_GEODATA", HERE / "geodata"))
 # One copy of the loaded, joined data for every session: never copied per viewer. Keyed by the
 # files' sizes and times too, so an edit shows on the next rerun; the copy it replaces is let go.
+# No reader's client may starve the others: a session's reruns beyond a few a second wait their turn.
+budget.install(AppSession)
 load_dataset = st.cache_resource(show_spinner="Loading records and boundaries…", max_entries=2)(dataset.load)
 
 st.set_page_config(page_title="Sanctuary Map 2017", page_icon="🗺️", layout="wide")

@@ -4,6 +4,11 @@ day once a second, for which the 95th percentile of rerun times stays at or unde
     python bench/capacity.py                          # make load-test; report in a temporary folder
     python bench/capacity.py --report docs/load-test.md   # make docs
     python bench/capacity.py --users 8 --seconds 20   # one step only, no search
+    python bench/capacity.py --workers 1 2            # make load-test: through nginx, 1 process then 2
+
+With ``--workers``, the app runs as `make serve` runs it (sanctuarymap/proxy.py): that many Streamlit
+processes behind nginx, every viewer through the proxy; the search runs once per number given, one after
+the other in the same run, so that the figures share the machine's conditions.
 
 Starts ``streamlit run app.py`` on 127.0.0.1 (sanctuarymap.testing's AppServer) on the shipped records,
 then runs Locust (bench/locustfile.py) headless against it, once per number of viewers: doubling
@@ -38,11 +43,34 @@ from pathlib import Path
 import psutil
 from streamlit_protocol import StreamlitRun, stream_url
 
+from sanctuarymap.proxy import ProxiedApp
 from sanctuarymap.testing import ROOT, AppServer, tree_rss
 
 LOCUSTFILE = ROOT / "bench" / "locustfile.py"
 P95_LIMIT_MS = 1000
 START_USERS = 4
+
+
+class Target:
+    """What the viewers reach: one Streamlit server, or several behind nginx. ``servers`` are the Streamlit
+    processes; ``proxy`` is nginx's, if any."""
+
+    def __init__(self, work: Path, workers: int | None):
+        env = {"SANCTUARYMAP_RECORDS": str(ROOT / "records")}
+        self.workers = workers
+        if workers:
+            self.app: AppServer | ProxiedApp = ProxiedApp(work / f"proxy-{workers}", workers, env=env)
+            self.servers = [psutil.Process(pid) for pid in self.app.worker_pids]
+            self.proxy: psutil.Process | None = psutil.Process(self.app.nginx.pid)
+        else:
+            self.app = AppServer(ROOT, work / "streamlit.log", env=env)
+            self.servers = [psutil.Process(self.app.process.pid)]
+            self.proxy = None
+        self.url = self.app.url
+        self.port = self.app.port
+
+    def stop(self) -> None:
+        self.app.stop()
 
 
 @dataclass
@@ -55,14 +83,23 @@ class Step:
     median_ms: float
     p95_ms: float
     max_ms: float
-    server_cpu: float  # cores
-    server_rss_peak: int  # bytes
+    server_cpu: float  # cores, every Streamlit process together
+    server_rss_peak: int  # bytes, the largest of the Streamlit processes
     locust_cpu: float  # cores
+    clicks: int = 0
+    click_median_ms: float = float("nan")
+    click_p95_ms: float = float("nan")
+    all_p95_ms: float = float("nan")  # settled days and clicks together
+    process_cpu: tuple[float, ...] = ()  # cores, each Streamlit process
+    process_rss_peak: tuple[int, ...] = ()  # bytes, each Streamlit process
+    proxy_cpu: float = float("nan")  # cores, nginx
+    workers: int = 0  # Streamlit processes behind nginx; 0: one, without the proxy
 
     @property
     def holds(self) -> bool:
         asked = self.users * self.seconds
-        return self.failures == 0 and self.reruns >= 0.9 * asked and self.p95_ms <= P95_LIMIT_MS
+        p95 = self.all_p95_ms if self.all_p95_ms == self.all_p95_ms else self.p95_ms  # nan: no clicks recorded
+        return self.failures == 0 and self.reruns + self.clicks >= 0.9 * asked and p95 <= P95_LIMIT_MS
 
 
 def percentile(values: list[float], q: int) -> float:
@@ -74,18 +111,21 @@ def cpu(process: psutil.Process) -> float:
     return times.user + times.system
 
 
-def run_step(server: AppServer, users: int, seconds: int, work: Path) -> Step:
+def run_step(server: AppServer | Target, users: int, seconds: int, work: Path) -> Step:
     """One Locust run of ``users`` viewers against ``server``: ramp up, then ``seconds`` measured."""
-    process = psutil.Process(server.process.pid)
+    target = server if isinstance(server, Target) else None
+    processes = target.servers if target else [psutil.Process(server.process.pid)]
+    proxy = target.proxy if target else None
     times_file = work / f"times-{users}.json"
     spawn_rate = max(2, users // 4)  # every viewer connected within about 4 s
     ramp = users / spawn_rate
-    samples: list[tuple[float, float, int]] = []  # (time.time(), server CPU seconds, server RSS)
+    # (time.time(), each server's CPU seconds, each server's RSS, the proxy's CPU seconds)
+    samples: list[tuple[float, list[float], list[int], float]] = []
     stop = threading.Event()
 
     def sample() -> None:
         while True:
-            samples.append((time.time(), cpu(process), tree_rss(process)))
+            samples.append((time.time(), [cpu(p) for p in processes], [tree_rss(p) for p in processes], cpu(proxy) if proxy else 0.0))
             if stop.wait(0.5):
                 return
 
@@ -103,10 +143,13 @@ def run_step(server: AppServer, users: int, seconds: int, work: Path) -> Step:
     if locust.returncode not in (0, 1) or not times_file.exists():  # 1: some request failed, which the step reports
         raise RuntimeError(f"locust exited with {locust.returncode}:\n{locust.stdout}{locust.stderr}")
     measured = json.loads(times_file.read_text(encoding="utf-8"))
-    times = measured["rerun_ms"]
-    # The server's CPU and memory over the measured span only: from the last viewer's arrival.
+    times, clicks = measured["rerun_ms"], measured.get("click_ms", [])
+    # The servers' CPU and memory over the measured span only: from the last viewer's arrival.
     start = measured["measured_from"] or samples[0][0]
     during = [s for s in samples if start <= s[0] <= measured["measured_to"]] or samples[-2:]
+    span = max(during[-1][0] - during[0][0], 1e-9)
+    each_cpu = tuple((after - before) / span for before, after in zip(during[0][1], during[-1][1]))
+    each_rss = tuple(max(s[2][i] for s in samples) for i in range(len(processes)))
     return Step(
         users=users,
         seconds=seconds,
@@ -115,23 +158,38 @@ def run_step(server: AppServer, users: int, seconds: int, work: Path) -> Step:
         failures=failures_in(locust.stdout + locust.stderr),
         median_ms=statistics.median(times) if times else float("nan"),
         p95_ms=percentile(times, 95),
-        max_ms=max(times, default=float("nan")),
-        server_cpu=(during[-1][1] - during[0][1]) / max(during[-1][0] - during[0][0], 1e-9),
-        server_rss_peak=max(s[2] for s in samples),
+        max_ms=max(times + clicks, default=float("nan")),
+        server_cpu=sum(each_cpu),
+        server_rss_peak=max(each_rss),
         locust_cpu=locust_cpu / (ramp + seconds),
+        clicks=len(clicks),
+        click_median_ms=statistics.median(clicks) if clicks else float("nan"),
+        click_p95_ms=percentile(clicks, 95),
+        all_p95_ms=percentile(times + clicks, 95),
+        process_cpu=each_cpu,
+        process_rss_peak=each_rss,
+        proxy_cpu=(during[-1][3] - during[0][3]) / span if proxy else float("nan"),
+        workers=target.workers or 0 if target else 0,
     )
 
 
-def warm(server: AppServer) -> None:
-    """One session's first run, to its end: the server then holds the data, and no step pays for loading it."""
-    run = StreamlitRun(stream_url(server.url))
-    try:
-        run.rerun(query_string="day=2017-01-01")
-    finally:
-        run.close()
+def warm(server: AppServer | Target) -> None:
+    """One session's first run, to its end, on each process: the servers then hold the data, and no step
+    pays for loading it. Through the proxy, new websockets land on the processes at random: opened
+    until every process has CPU time from a run (each process's first run loads the data)."""
+    processes = server.servers if isinstance(server, Target) else [psutil.Process(server.process.pid)]
+    idle = [cpu(p) for p in processes]
+    for _ in range(20 * len(processes)):
+        run = StreamlitRun(stream_url(server.url))
+        try:
+            run.rerun(query_string="day=2017-01-01")
+        finally:
+            run.close()
+        if all(cpu(p) - before > 1.0 for p, before in zip(processes, idle)):  # a first run loads for seconds
+            return
 
 
-def locust_command(server: AppServer, users: int, spawn_rate: int, run_time_s: int) -> list[str]:
+def locust_command(server: AppServer | Target, users: int, spawn_rate: int, run_time_s: int) -> list[str]:
     options = {
         "-f": str(LOCUSTFILE),
         "--users": str(users),
@@ -147,16 +205,20 @@ def locust_command(server: AppServer, users: int, spawn_rate: int, run_time_s: i
 
 def failures_in(output: str) -> int:
     """Failed reruns in Locust's summary line: "WS  rerun with a new day  <requests>  <failures>(<percent>%) | ..."."""
-    counts = [re.search(r"\s(\d+)\s+(\d+)\(", line) for line in output.splitlines() if "rerun with a new day" in line]
+    counts = [
+        re.search(r"\s(\d+)\s+(\d+)\(", line) for line in output.splitlines() if "rerun with a new day" in line or "click a place" in line
+    ]
     return sum(int(found.group(2)) for found in counts if found)
 
 
-def search(server: AppServer, seconds: int, budget: float, max_users: int, work: Path, log=print) -> list[Step]:
+def search(
+    server: AppServer | Target, seconds: int, budget: float, max_users: int, work: Path, log=print, start: int = START_USERS
+) -> list[Step]:
     """Double from START_USERS until a step fails, then bisect; stop when the gap is small or time is out."""
     deadline = time.monotonic() + budget
     steps: list[Step] = []
     held, failed = 0, None
-    users = START_USERS
+    users = start
     while users and time.monotonic() + seconds + users / max(2, users // 4) + 15 < deadline:
         step = run_step(server, users, seconds, work)
         steps.append(step)

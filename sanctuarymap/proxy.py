@@ -130,7 +130,7 @@ class ProxiedApp:
         while time.monotonic() < deadline:
             for process in self.processes:
                 if process.poll() is not None:
-                    raise RuntimeError(f"{process.args[0]} exited with {process.returncode}: see {self.run}")
+                    raise RuntimeError(f"process {process.pid} exited with {process.returncode}: see the logs in {self.run}")
             try:
                 with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:  # noqa: S310 (localhost)
                     if response.read().strip() == b"ok":

@@ -37,10 +37,11 @@ test-quick: $(VENV)/test.stamp
 bench: $(VENV)/test.stamp $(CHROMIUM)
 	$(BIN)/python bench/run.py
 
-# The server alone under simulated viewers (Locust, bench/locustfile.py), on 127.0.0.1; at most about
-# 9 minutes (an 8-minute search, and the server's start). The report goes to a temporary folder unless DOCS=docs (make docs does that).
+# Simulated viewers (Locust, bench/locustfile.py) through nginx, on 127.0.0.1: one Streamlit process, then
+# $(WORKERS), in the same run (docs/load-test.md). At most about 11 minutes (two 4-minute searches, the
+# servers' starts). The report goes to a temporary folder unless DOCS=docs (make docs does that).
 load-test: $(VENV)/test.stamp $(NGINX)
-	$(BIN)/python bench/capacity.py $(if $(DOCS),--report $(DOCS)/load-test.md)
+	$(BIN)/python bench/capacity.py --workers 1 $(WORKERS) --budget 240 --start 8 $(if $(DOCS),--report $(DOCS)/load-test.md)
 
 # Refresh what is written on purpose, never by `make test` (which writes only to temporary folders):
 # docs/screenshot.png and docs/replay.gif (scripts/record_docs.py, from the running app),

@@ -185,7 +185,7 @@ def warm(server: AppServer | Target) -> None:
             run.rerun(query_string="day=2017-01-01")
         finally:
             run.close()
-        if all(cpu(p) - before > 1.0 for p, before in zip(processes, idle)):  # a first run loads for seconds
+        if all(cpu(p) - before > 0.5 for p, before in zip(processes, idle)):  # a first run loads the data: seconds
             return
 
 
@@ -242,10 +242,13 @@ def search(
 
 def describe(step: Step) -> str:
     verdict = "holds" if step.holds else "does not hold"
+    setup = f"{step.workers} process(es) behind nginx, " if step.workers else ""
+    proxy = f", nginx {step.proxy_cpu:.2f} cores" if step.workers else ""
     return (
-        f"{step.users} viewers: {step.reruns} reruns in {step.seconds} s, median {step.median_ms:.0f} ms, "
-        f"p95 {step.p95_ms:.0f} ms, slowest {step.max_ms:.0f} ms, {step.failures} failed; server {step.server_cpu:.2f} cores, "
-        f"{step.server_rss_peak / 2**20:.0f} MB peak; locust {step.locust_cpu:.2f} cores: {verdict}"
+        f"{setup}{step.users} viewers: {step.reruns} settled days in {step.seconds} s, median {step.median_ms:.0f} ms, "
+        f"p95 {step.p95_ms:.0f} ms; {step.clicks} clicks, median {step.click_median_ms:.0f} ms, p95 {step.click_p95_ms:.0f} ms; "
+        f"slowest {step.max_ms:.0f} ms, {step.failures} failed; servers {' + '.join(f'{c:.2f}' for c in step.process_cpu)} cores, "
+        f"{' / '.join(f'{r / 2**20:.0f}' for r in step.process_rss_peak)} MB peak{proxy}; locust {step.locust_cpu:.2f} cores: {verdict}"
     )
 
 
@@ -255,62 +258,83 @@ def capacity(steps: list[Step]) -> int:
     return max((s.users for s in steps if s.holds and (failed is None or s.users < failed)), default=0)
 
 
-def report(steps: list[Step], idle_rss: int, seconds: int) -> str:
-    found = capacity(steps)
-    ceiling = min((n for n in {s.users for s in steps} if not any(s.holds for s in steps if s.users == n)), default=None)
+def setup_name(workers: int) -> str:
+    return f"{workers} process{'es' if workers > 1 else ''} behind nginx" if workers else "1 process, no proxy"
+
+
+def report(runs: dict[int, list[Step]], idle_rss: dict[int, int], seconds: int, start: int) -> str:
+    """The capacity of each setup (by its number of processes behind nginx; 0: one, without the proxy), then every step."""
+    summary = []
+    for workers, steps in runs.items():
+        found = capacity(steps)
+        ceiling = min((n for n in {s.users for s in steps} if not any(s.holds for s in steps if s.users == n)), default=None)
+        at = max((s for s in steps if s.users == found and s.holds), key=lambda s: s.reruns, default=None)
+        if at is None:
+            summary.append(f"| {setup_name(workers)} | 0 | {ceiling or ''} |" + " |" * 8)
+            continue
+        cpu_per_run = at.server_cpu / max((at.reruns + at.clicks) / at.seconds, 1e-9) * 1000
+        summary.append(
+            f"| {setup_name(workers)} | **{found}** | {ceiling or f'none up to {max(s.users for s in steps)}'} "
+            f"| {at.median_ms:.0f} / {at.p95_ms:.0f} | {at.clicks} · {at.click_median_ms:.0f} / {at.click_p95_ms:.0f} "
+            f"| {' + '.join(f'{c:.2f}' for c in at.process_cpu)} | {cpu_per_run:.0f} "
+            f"| {' / '.join(f'{r / 2**20:.0f}' for r in at.process_rss_peak)} "
+            f"| {'–' if not workers else f'{at.proxy_cpu:.2f}'} | {at.locust_cpu:.2f} | {at.load_average:.1f} |"
+        )
     rows = [
-        f"| {s.users} | {s.reruns} | {s.reruns / s.seconds:.1f} | {s.median_ms:.0f} | {s.p95_ms:.0f} | {s.max_ms:.0f} "
-        f"| {s.failures} | {s.server_cpu:.2f} | {s.server_rss_peak / 2**20:.0f} | {s.locust_cpu:.2f} | {s.load_average:.1f} "
-        f"| {'yes' if s.holds else 'no'} |"
+        f"| {setup_name(s.workers)} | {s.users} | {s.reruns} | {s.median_ms:.0f} | {s.p95_ms:.0f} | {s.clicks} | {s.click_median_ms:.0f} "
+        f"| {s.click_p95_ms:.0f} | {s.max_ms:.0f} | {s.failures} | {' + '.join(f'{c:.2f}' for c in s.process_cpu)} "
+        f"| {' / '.join(f'{r / 2**20:.0f}' for r in s.process_rss_peak)} | {'–' if not s.workers else f'{s.proxy_cpu:.2f}'} "
+        f"| {s.locust_cpu:.2f} | {s.load_average:.1f} | {'yes' if s.holds else 'no'} |"
+        for workers, steps in runs.items()
         for s in sorted(steps, key=lambda s: s.users)
     ]
-    upper = f"; {ceiling} did not" if ceiling else f"; no step up to {max(s.users for s in steps)} failed" if steps else ""
-    failing = [s for s in steps if not s.holds]
-    why = (
-        [
-            "",
-            f"At the steps that did not hold the server used about {statistics.median(s.server_cpu for s in failing):.1f} "
-            "core of the two: a Streamlit server runs every session's reruns in one Python process, so one core (the "
-            "interpreter lock), not the machine, is the limit, at roughly "
-            f"{statistics.median(s.server_cpu / max(s.reruns / s.seconds, 1e-9) for s in steps) * 1000:.0f} ms of CPU a rerun.",
-        ]
-        if failing and statistics.median(s.server_cpu for s in failing) >= 0.8
-        else []
-    )
+    idle = "; ".join(f"{setup_name(w)}: {r / 2**20:.0f} MB" for w, r in idle_rss.items())
     return "\n".join(
         [
-            "# Load test: the server alone",
+            "# Load test: simulated viewers through nginx",
             "",
-            f"**Capacity: {found} viewers**, each moving the day once a second, with the 95th percentile of rerun "
-            f"times at or under {P95_LIMIT_MS / 1000:.0f} s{upper}.",
-            *why,
+            "How many simulated viewers the app holds, each settling on a new day once a second (one action in ten is a "
+            f"click on a place instead), with the 95th percentile of response times at or under {P95_LIMIT_MS / 1000:.0f} s, "
+            "with one Streamlit process and with several behind nginx (`make serve`), measured one after the other in the "
+            "same run.",
+            "",
+            "| setup | capacity (viewers) | first that failed | settled day p50 / p95 (ms) | clicks · p50 / p95 (ms) "
+            "| CPU of each process (cores) | server CPU a rerun (ms) | peak RSS of each process (MB) | nginx CPU (cores) "
+            "| locust CPU (cores) | load average at start |",
+            "|" + " --- |" * 11,
+            *summary,
+            "",
+            "The row is the step at the capacity. Server CPU a rerun: every Streamlit process's CPU over the step divided by "
+            "the reruns (settled days and clicks) it answered.",
             "",
             f"- Measured {datetime.now(UTC):%Y-%m-%d %H:%M UTC} on {os.cpu_count()} CPUs ({platform.machine()}), "
-            f"{psutil.virtual_memory().total / 2**30:.0f} GB, shared with other work: the load average at the start of each "
-            "step says how busy the machine already was.",
-            "- Written by `bench/capacity.py` (`make load-test`; `make docs` writes this file). One `streamlit run app.py` "
-            "on 127.0.0.1 with the shipped records; Locust (`bench/locustfile.py`) on the same machine, one process.",
+            f"{psutil.virtual_memory().total / 2**30:.0f} GB, **shared with other work**: the load average at the start of each "
+            "step says how busy the machine already was; Locust runs on the same two cores. The ratio between setups, "
+            "measured in one run, means more than the absolute numbers.",
+            "- Written by `bench/capacity.py` (`make load-test`; `make docs` writes this file). The app as `make serve` "
+            "runs it (`sanctuarymap/proxy.py`, `deploy/nginx.conf`) with the shipped records; Locust (`bench/locustfile.py`) "
+            "on the same machine, one process, every viewer through nginx. nginx sends each new websocket to a process by a "
+            "random id (a browser then keeps it by a cookie).",
             "- A viewer speaks Streamlit's websocket protocol with the protobuf classes of the installed `streamlit` "
-            "package: it opens `/_stcore/stream`, asks for a first run with `?day=...`, then once a second asks for a "
-            "rerun with the next day on the **day widget** and waits for that run's `script_finished`. A rerun time runs "
-            "from the request to that message. Like a browser, it sends back the query string and the hashes of the "
-            "large messages it already holds.",
-            "- The day reaches the app as the map page reports it when the day settles: through the map component's "
-            "value (`view.page_report`), looked up in the first run's deltas (`SANCTUARYMAP_DAY_WIDGET`). As a browser "
-            "does, the viewer names the fragment the map is drawn in (`the_day` in `app.py`), so the server reruns "
-            "the day's part of the page, not the whole script.",
-            f"- Each step ramps its viewers up unmeasured, then measures for {seconds} s. A step holds if no rerun failed, "
-            "p95 ≤ 1 s, and the viewers together got at least 90% of the reruns they asked for. Steps double from "
-            f"{START_USERS} viewers until one fails, then halve the gap; a step that fails is run once more (the "
-            "machine is shared), and a number of viewers counts as held if either run held. Every run is listed.",
-            "- Server CPU: the streamlit process's CPU time over the measured part, in cores (2 = both cores busy). Peak RSS: "
-            f"its resident memory, sampled every half second (idle, with the data loaded: {idle_rss / 2**20:.0f} MB). "
-            "Locust CPU: the load generator's own, over the whole step.",
+            "package: it opens `/_stcore/stream`, asks for a first run with `?day=...`, reports the map's first paint, then "
+            "once a second reports a settled day as the map page does (through the map component's value, naming the "
+            "fragment the map is drawn in, so only the day's part reruns) and waits for that run's `script_finished`; "
+            "every tenth action is a click on a place instead (the whole page reruns). A time runs from the request to "
+            "that message.",
+            f"- Each step ramps its viewers up unmeasured, then measures for {seconds} s. A step holds if nothing failed, "
+            "p95 of settled days and clicks together ≤ 1 s, and the viewers got at least 90% of what they asked for. Steps "
+            f"double from {start} viewers until one fails, then halve the gap; a step that fails is run once more (the "
+            "machine is shared), and a number of viewers counts as held if either run held. Every run is listed below.",
+            "- CPU: each process's CPU time over the measured part, in cores (2 = both cores busy). Peak RSS: each Streamlit "
+            f"process's resident memory, sampled every half second (idle, with the data loaded: {idle}). Locust CPU: the "
+            "load generator's own, over the whole step.",
             "- The end-to-end check with real browsers is `tests/test_load.py` (10 Chromium pages; `load-test-browsers.md`).",
             "",
-            "| viewers | reruns | reruns/s | median (ms) | p95 (ms) | slowest (ms) | failed | server CPU (cores) "
-            "| server peak RSS (MB) | locust CPU (cores) | load average at start | holds |",
-            "|" + " --- |" * 12,
+            "## Every step",
+            "",
+            "| setup | viewers | settled days | p50 (ms) | p95 (ms) | clicks | click p50 (ms) | click p95 (ms) | slowest (ms) "
+            "| failed | CPU of each process (cores) | peak RSS (MB) | nginx CPU | locust CPU | load average | holds |",
+            "|" + " --- |" * 16,
             *rows,
             "",
         ]
@@ -321,28 +345,35 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--report", type=Path, help="write the report here (default: a temporary folder)")
     parser.add_argument("--seconds", type=int, default=30, help="measured seconds per step (default 30)")
-    parser.add_argument("--budget", type=float, default=480, help="seconds for the whole search (default 480)")
-    parser.add_argument("--max-users", type=int, default=128)
+    parser.add_argument("--budget", type=float, default=480, help="seconds for each setup's search (default 480)")
+    parser.add_argument("--max-users", type=int, default=192)
+    parser.add_argument("--start", type=int, default=START_USERS, help=f"viewers of the first step (default {START_USERS})")
     parser.add_argument("--users", type=int, help="run one step with this many viewers, no search")
+    parser.add_argument("--workers", type=int, nargs="*", help="Streamlit processes behind nginx, one search for each number")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="sanctuarymap-load-"))
-    server = AppServer(ROOT, work / "streamlit.log", env={"SANCTUARYMAP_RECORDS": str(ROOT / "records")})
-    try:
-        warm(server)
-        idle = tree_rss(psutil.Process(server.process.pid))
-        if args.users:
-            steps = [run_step(server, args.users, args.seconds, work)]
-            print(describe(steps[0]))
-        else:
-            steps = search(server, args.seconds, args.budget, args.max_users, work)
-    finally:
-        server.stop()
-    text = report(steps, idle, args.seconds)
-    target = args.report or work / "load-test.md"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    print(f"\ncapacity: {capacity(steps)} viewers; report: {target}")
+    runs: dict[int, list[Step]] = {}
+    idle: dict[int, int] = {}
+    for workers in args.workers or [0]:
+        target = Target(work, workers or None)
+        try:
+            warm(target)
+            idle[workers] = max(tree_rss(p) for p in target.servers)
+            if args.users:
+                runs[workers] = [run_step(target, args.users, args.seconds, work)]
+                print(describe(runs[workers][0]), flush=True)
+            else:
+                runs[workers] = search(target, args.seconds, args.budget, args.max_users, work, start=args.start)
+        finally:
+            target.stop()
+    text = report(runs, idle, args.seconds, args.start)
+    target_file = args.report or work / "load-test.md"
+    target_file.parent.mkdir(parents=True, exist_ok=True)
+    target_file.write_text(text, encoding="utf-8")
+    print(
+        "\n" + "; ".join(f"{setup_name(w)}: capacity {capacity(steps)} viewers" for w, steps in runs.items()) + f"; report: {target_file}"
+    )
 
 
 if __name__ == "__main__":

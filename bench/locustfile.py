@@ -8,9 +8,9 @@ reads the ForwardMsgs that follow until ``script_finished``; on the map, it then
 paint as the map page does, and the whole page follows (app.py). Then, once a second, it moves the day
 by one and asks for a rerun with that widget's new value, timing each from the request to the
 ``script_finished`` of that run; one time in ``CLICK_EVERY`` (10), it clicks a place instead (the map
-page's report of a click, after which the whole page reruns), timed the same way and counted apart. The messages are the protobuf classes shipped inside the
-``streamlit`` package (``streamlit.proto.BackMsg_pb2`` and ``ForwardMsg_pb2``), so the protocol is
-the installed Streamlit's, whatever its version.
+page's report of a click, after which the whole page reruns), timed the same way and counted apart.
+The messages are the protobuf classes shipped inside the ``streamlit`` package
+(``streamlit.proto.BackMsg_pb2`` and ``ForwardMsg_pb2``), so the protocol is the installed Streamlit's, whatever its version.
 
 Which widget carries the day is looked up, not assumed: the viewer reads the elements of the first
 run's deltas and takes the one that ``DAY_WIDGET`` names (environment variable
@@ -68,7 +68,9 @@ def _write_times(**_kwargs) -> None:
     _measured["to"] = time.time()
     if TIMES_FILE:
         with open(TIMES_FILE, "w", encoding="utf-8") as f:
-            json.dump({"measured_from": _measured["from"], "measured_to": _measured["to"], "rerun_ms": _rerun_times, "click_ms": _click_times}, f)
+            json.dump(
+                {"measured_from": _measured["from"], "measured_to": _measured["to"], "rerun_ms": _rerun_times, "click_ms": _click_times}, f
+            )
 
 
 class Viewer(User):

@@ -15,6 +15,8 @@ HERE = Path(__file__).parent
 # the shapes can be checked from another copy (the tests break one).
 RECORDS = Path(os.environ.get("SANCTUARYMAP_RECORDS", HERE / "records"))
 GEODATA = Path(os.environ.get("SANCTUARYMAP_GEODATA", HERE / "geodata"))
+# The loaded, joined dataset, kept on disk by content (dataset.load): a new process starts from it.
+CACHE = Path(os.environ.get("SANCTUARYMAP_CACHE") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sanctuarymap")
 # One copy of the loaded, joined data for every session: never copied per viewer. Keyed by the
 # files' sizes and times too, so an edit shows on the next rerun; the copy it replaces is let go.
 # No reader's client may starve the others: a session's reruns beyond a few a second wait their turn.
@@ -24,7 +26,7 @@ load_dataset = st.cache_resource(show_spinner="Loading records and boundaries…
 st.set_page_config(page_title="Sanctuary Map 2017", page_icon="🗺️", layout="wide")
 st.markdown(story.STYLE, unsafe_allow_html=True)
 
-data = load_dataset(str(RECORDS), str(GEODATA), freeze=True, version=dataset.files_version(RECORDS, GEODATA))
+data = load_dataset(str(RECORDS), str(GEODATA), freeze=True, version=dataset.files_version(RECORDS, GEODATA), cache=CACHE)
 # Every status change, published once per content as a static file the map page fetches and caches.
 changes_url = f"{maps.GENERATED_URL}/{payload.publish(data.changes_body, maps.GENERATED)}"
 names = data.names

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
+import pickle
+import sys
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 import pandas as pd
 import pyarrow as pa
+import shapely
 
 from sanctuarymap import chart, geodata, payload, records, status, story
 
@@ -90,13 +96,16 @@ class Dataset:
         return by_event
 
     @cached_property
-    def changes_by_place(self) -> dict[str, pd.DataFrame]:
-        """Each jurisdiction's rows of ``changes``: the panel needs the status of one place only."""
-        return {str(j): group for j, group in self.changes.groupby("jurisdiction_id", sort=False)}
+    def changes_by_place(self) -> dict[str, Any]:
+        """The positions of each jurisdiction's rows in ``changes``: the panel needs the status of one place
+        only. Positions, not a frame per place: thousands of small frames took seconds to read back from
+        the disk cache."""
+        return {str(j): rows for j, rows in self.changes.groupby("jurisdiction_id", sort=False).indices.items()}
 
     def status_of(self, jurisdiction_id: str, day: date) -> pd.DataFrame:
         """``status.as_of`` for one jurisdiction, from its own changes (the same rule, a fraction of the rows)."""
-        return status.as_of(self.changes_by_place.get(jurisdiction_id, self.changes.iloc[0:0]), [jurisdiction_id], day)
+        rows = self.changes.iloc[self.changes_by_place.get(jurisdiction_id, [])]
+        return status.as_of(rows, [jurisdiction_id], day)
 
     def recent_html(self, day: date) -> str:
         """``story.recent_html`` of the events up to ``day``: the same for every reader of that day, so built
@@ -111,6 +120,14 @@ class Dataset:
     @cached_property
     def _recent_by_day(self) -> dict[date, str]:
         return {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        # What the disk cache keeps (``load``): not the rows of sources (pandas' row class cannot be
+        # pickled; built again in a fraction of a second), nor the stories built since.
+        state = dict(vars(self))
+        for name in ("sources_by_event", "_recent_by_day"):
+            state.pop(name, None)
+        return state
 
     @cached_property
     def chart_areas(self) -> dict[str, pa.Table]:
@@ -144,7 +161,7 @@ def files_version(*folders: Path | str) -> str:
     return "\n".join(version)
 
 
-def load(records_dir: Path, geodata_dir: Path, *, freeze: bool = False, version: object = None) -> Dataset:
+def load(records_dir: Path, geodata_dir: Path, *, freeze: bool = False, version: object = None, cache: Path | None = None) -> Dataset:
     """Read both folders; keep what is valid, list the rest.
 
     Every jurisdiction kept has all its shapes, and no shape draws two jurisdictions
@@ -153,26 +170,26 @@ def load(records_dir: Path, geodata_dir: Path, *, freeze: bool = False, version:
     ``freeze`` is for a server that keeps the dataset until its files change: everything derived
     from it is computed now and moved out of the garbage collector's reach. ``version`` is not
     read: it is for the caller's cache key (``files_version``).
+
+    ``cache``, a folder: the loaded, joined and derived dataset is kept there as a file named by the
+    content of both folders and of this package's code (``cache_key``), and read back instead of loading
+    when it exists (with every county on record, seconds instead of the ten a cold server took). The
+    folder holds only files this function writes: it must not be writable by anyone untrusted (pickle).
     """
     if freeze:
         # Let the collector reach the datasets an earlier edit replaced (their cache let them go).
         gc.unfreeze()
         gc.collect()
-    boundaries, geodata_problems = geodata.read(Path(geodata_dir))
-    recs, problems = records.read(Path(records_dir), check_jurisdictions=lambda rows: geodata.check_join(rows, boundaries))
-    problems = geodata_problems + problems
-    drawn = geodata.drawn_shapes(recs.jurisdictions)
-    changes = status.timeline(recs.event_jurisdictions)
-    mapped = recs.jurisdictions.loc[recs.jurisdictions["kind"] != "nation", "jurisdiction_id"]
-    data = Dataset(
-        records=recs,
-        boundaries=boundaries,
-        changes=changes,
-        drawn=drawn,
-        views=geodata.views(boundaries, drawn),
-        counts=status.daily_counts(changes, mapped, FIRST_DAY, LAST_DAY),
-        problems=problems,
-    )
+    cached = Path(cache) / f"dataset-{cache_key(records_dir, geodata_dir)}.pickle" if cache else None
+    data = _read_cached(cached) if cached else None
+    if data is None:
+        data = _load(Path(records_dir), Path(geodata_dir))
+        if freeze or cached:
+            for name, member in vars(Dataset).items():
+                if isinstance(member, cached_property) and not name.startswith("_"):
+                    getattr(data, name)
+        if cached:
+            _write_cached(cached, data)
     if freeze:
         for name, member in vars(Dataset).items():
             if isinstance(member, cached_property):
@@ -181,3 +198,72 @@ def load(records_dir: Path, geodata_dir: Path, *, freeze: bool = False, version:
         # record it walked ~730,000 loaded objects each time, 390 ms a rerun (docs/benchmarks.md).
         gc.freeze()
     return data
+
+
+def _load(records_dir: Path, geodata_dir: Path) -> Dataset:
+    boundaries, geodata_problems = geodata.read(geodata_dir)
+    recs, problems = records.read(records_dir, check_jurisdictions=lambda rows: geodata.check_join(rows, boundaries))
+    problems = geodata_problems + problems
+    drawn = geodata.drawn_shapes(recs.jurisdictions)
+    changes = status.timeline(recs.event_jurisdictions)
+    mapped = recs.jurisdictions.loc[recs.jurisdictions["kind"] != "nation", "jurisdiction_id"]
+    return Dataset(
+        records=recs,
+        boundaries=boundaries,
+        changes=changes,
+        drawn=drawn,
+        views=geodata.views(boundaries, drawn),
+        counts=status.daily_counts(changes, mapped, FIRST_DAY, LAST_DAY),
+        problems=problems,
+    )
+
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def cache_key(*folders: Path | str) -> str:
+    """A digest of every file's name and bytes in ``folders``, of this package's code, and of the versions
+    of Python and the libraries whose objects the dataset holds: any change gives another key. Reading the
+    shipped files costs a few milliseconds; every county's, about 10 MB, a few tens."""
+    digest = hashlib.sha256()
+    for part in (sys.version, pd.__version__, pa.__version__, gpd.__version__, shapely.__version__):
+        digest.update(part.encode() + b"\0")
+    for folder in (*folders, PACKAGE):
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError:
+            digest.update(b"missing\0")
+            continue
+        for entry in entries:
+            if entry.is_file() and not entry.name.endswith(".pyc"):
+                digest.update(entry.name.encode() + b"\0")
+                try:
+                    digest.update(hashlib.sha256(Path(entry.path).read_bytes()).digest())
+                except OSError:
+                    digest.update(b"unreadable\0")
+    return digest.hexdigest()[:32]
+
+
+def _read_cached(path: Path) -> Dataset | None:
+    try:
+        with path.open("rb") as f:
+            data = pickle.load(f)  # noqa: S301 (a file this function's own process wrote; see load)
+    except FileNotFoundError:
+        return None
+    except Exception:  # noqa: BLE001 (a torn or stale file: loaded afresh and written again)
+        return None
+    return data if isinstance(data, Dataset) else None
+
+
+def _write_cached(path: Path, data: Dataset) -> None:
+    """Written beside, then renamed: a reader never sees half a file; older datasets are removed."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".dataset-", delete=False) as f:
+            pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(f.name, path)
+        for old in path.parent.glob("dataset-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a cache that cannot be written only costs the next start its time

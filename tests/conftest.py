@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -68,6 +69,15 @@ def docs_dir(request, tmp_path_factory) -> Path:
         return tmp_path_factory.mktemp("docs")
     chosen.mkdir(parents=True, exist_ok=True)
     return chosen
+
+
+@pytest.fixture(scope="session", autouse=True)
+def dataset_cache(tmp_path_factory) -> Path:
+    """The app's disk cache of loaded datasets (app.py's CACHE), for this test run only: the app servers the
+    tests start inherit it."""
+    folder = tmp_path_factory.mktemp("dataset-cache")
+    os.environ["SANCTUARYMAP_CACHE"] = str(folder)
+    return folder
 
 
 @pytest.fixture(scope="session")

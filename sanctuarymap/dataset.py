@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import geopandas as gpd
@@ -27,6 +28,11 @@ FIRST_DAY = date(2017, 1, 1)
 LAST_DAY = date(2017, 12, 31)
 # By this name in the class below, whose field ``records`` hides the module.
 Problem = records.Problem
+
+
+class Source(SimpleNamespace):
+    """One source of an event, a field per column of the sources file. A class of this module, not the
+    row class pandas makes for each frame: the disk cache (``load``) can then keep it."""
 
 
 @dataclass
@@ -88,10 +94,12 @@ class Dataset:
 
     @cached_property
     def sources_by_event(self) -> dict[str, list[Any]]:
-        """Each event's sources, as rows (named tuples) in file order: built in one pass, read on every rerun."""
+        """Each event's sources, as rows (``Source``, a field per column) in file order: built in one pass,
+        read on every rerun."""
         by_event: dict[str, list[Any]] = {}
-        source: Any  # a row from itertuples: pandas-stubs types each field as any scalar
-        for source in self.records.sources.itertuples(index=False):
+        columns = list(self.records.sources.columns)
+        for values in self.records.sources.itertuples(index=False, name=None):
+            source = Source(**dict(zip(columns, values)))
             by_event.setdefault(source.event_id, []).append(source)
         return by_event
 
@@ -122,11 +130,9 @@ class Dataset:
         return {}
 
     def __getstate__(self) -> dict[str, Any]:
-        # What the disk cache keeps (``load``): not the rows of sources (pandas' row class cannot be
-        # pickled; built again in a fraction of a second), nor the stories built since.
+        # What the disk cache keeps (``load``): not the stories built since (one per day asked for).
         state = dict(vars(self))
-        for name in ("sources_by_event", "_recent_by_day"):
-            state.pop(name, None)
+        state.pop("_recent_by_day", None)
         return state
 
     @cached_property

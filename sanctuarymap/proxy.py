@@ -15,7 +15,9 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,6 +81,7 @@ class ProxiedApp:
         env: dict[str, str] | None = None,
         limits: Limits = Limits(),
         root: Path = ROOT,
+        warm: bool = True,
     ) -> None:
         self.run = run
         self.port = port or free_port()
@@ -108,6 +111,8 @@ class ProxiedApp:
             self.processes.append(self.nginx)
             for worker_port in self.worker_ports:
                 self._wait_healthy(f"http://127.0.0.1:{worker_port}")
+            if warm:
+                self._warm()
             self._wait_healthy(f"http://127.0.0.1:{self.port}")
         except BaseException:
             self.stop()
@@ -121,6 +126,8 @@ class ProxiedApp:
             "server.headless": "true",
             "server.fileWatcherType": "none",
             "browser.gatherUsageStats": "false",
+            # /_stcore/script-health-check runs the app once: the warm-up below (and a readiness probe's).
+            "server.scriptHealthCheckEnabled": "true",
         }
         flags = [part for name, value in options.items() for part in (f"--{name}", value)]
         return [sys.executable, "-m", "streamlit", "run", str(root / "app.py"), *flags]
@@ -139,6 +146,37 @@ class ProxiedApp:
                 pass
             time.sleep(0.2)
         raise RuntimeError(f"{url} did not answer within {START_TIMEOUT} s: see {self.run}")
+
+    def _warm(self) -> None:
+        """Run the app once in every process, all at once, before readers come: each loads (or reads back
+        from the disk cache) the dataset and imports what the app needs, so no reader's first map waits for it."""
+        errors: list[str] = []
+
+        def warm(port: int) -> None:
+            # Streamlit gives a run 60 s; a first load with every county on a busy machine can take longer,
+            # and the next try waits for the same load (st.cache_resource) to end.
+            for _ in range(5):
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/script-health-check", timeout=START_TIMEOUT) as answer:  # noqa: S310
+                        answer.read()
+                        return
+                except urllib.error.HTTPError as error:
+                    said = error.read().decode(errors="replace").strip()
+                    if said != "timeout":
+                        errors.append(f"the app failed in the process on port {port}: {said}")
+                        return
+                except OSError as error:
+                    errors.append(f"the process on port {port} did not answer: {error}")
+                    return
+            errors.append(f"the process on port {port} did not run the app in 5 tries")
+
+        threads = [threading.Thread(target=warm, args=(port,)) for port in self.worker_ports]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if errors:
+            raise RuntimeError("; ".join(errors) + f" (logs in {self.run})")
 
     @property
     def worker_pids(self) -> list[int]:

@@ -174,9 +174,10 @@ def run_step(server: AppServer | Target, users: int, seconds: int, work: Path) -
 
 
 def warm(server: AppServer | Target) -> None:
-    """One session's first run, to its end, on each process: the servers then hold the data, and no step
-    pays for loading it. Through the proxy, new websockets land on the processes at random: opened
-    until every process has CPU time from a run (each process's first run loads the data)."""
+    """One session's first run, to its end: the server then holds the data, and no step pays for loading
+    it. Behind nginx, ProxiedApp has already run the app in every process."""
+    if isinstance(server, Target) and server.workers:
+        return  # ProxiedApp ran the app in every process before it returned
     processes = server.servers if isinstance(server, Target) else [psutil.Process(server.process.pid)]
     idle = [cpu(p) for p in processes]
     for _ in range(20 * len(processes)):

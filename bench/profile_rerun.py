@@ -34,6 +34,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=60)
     parser.add_argument("--clicks", type=int, default=10)
     parser.add_argument("--records", type=Path, default=ROOT / "records")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the app to run (another checkout, for a before/after)")
     parser.add_argument("--html", type=Path, help="also write the settled days' profile as HTML here")
     parser.add_argument("--cpu-only", action="store_true", help="no profiler: the CPU figures without its overhead")
     parser.add_argument("--verbose", action="store_true", help="print pyinstrument's call trees too")
@@ -43,7 +44,7 @@ def main() -> None:
     command = [sys.executable, str(ROOT / "bench" / "profiled_server.py"), str(out)]
     port = free_port()
     env = {"SANCTUARYMAP_RECORDS": str(args.records), "SANCTUARYMAP_PROFILE": "0" if args.cpu_only else "1"}
-    server = AppServer(ROOT, work / "streamlit.log", env=env, command=_command(command, port), port=port)
+    server = AppServer(args.root, work / "streamlit.log", env=env, command=_command(command, port, args.root), port=port)
     try:
         run = StreamlitRun(stream_url(server.url))
         day = date(2017, 3, 1)
@@ -79,10 +80,10 @@ def main() -> None:
     summarise(out, process_ms, click_process_ms, args.html, args.verbose)
 
 
-def _command(command: list[str], port: int) -> list[str]:
+def _command(command: list[str], port: int, root: Path) -> list[str]:
     options = {"server.port": str(port), "server.address": "127.0.0.1", "server.headless": "true"}
     flags = [part for name, value in options.items() for part in (f"--{name}", value)]
-    return [*command, str(ROOT / "app.py"), *flags, "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
+    return [*command, str(root / "app.py"), *flags, "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
 
 
 def _mark(out: Path, name: str) -> None:

@@ -144,11 +144,7 @@ def the_day() -> None:
         readers_tools(day, colour, selected)
     if selected:
         with panel_slot:
-            current = data.status_of(selected, day)
-            beneath = law.beneath(state_laws, data.records.jurisdictions, data.changes, selected, day)
-            st.markdown(
-                story.panel_html(data.records, data.sources_by_event, current, selected, day, names, beneath), unsafe_allow_html=True
-            )
+            st.markdown(data.panel_html(selected, day, state_laws), unsafe_allow_html=True)
             st.download_button(
                 "Download these events (CSV)",
                 file_name=f"{selected}-events.csv",

@@ -73,6 +73,13 @@ def main() -> None:
             elements, _ = run.rerun(states=[widget_state(widget, day, click=PLACES[i % len(PLACES)])], fragment_id=run.fragment_of(widget))
             widget = find_widget(elements, MAP) or widget
         click_process_ms = (tree_cpu_ms(process) - before) / max(args.clicks, 1)
+        # A place is open now (the last click): settled days also draw its story, as in the load test.
+        _mark(out, "days, a place open")
+        before = tree_cpu_ms(process)
+        for _ in range(args.days):
+            day += timedelta(days=1)
+            run.rerun(states=[widget_state(widget, day)], fragment_id=run.fragment_of(widget))
+        process_ms["days, a place open"] = (tree_cpu_ms(process) - before) / args.days
         _mark(out, "end")
         run.close()
     finally:
@@ -127,7 +134,12 @@ def summarise(out: Path, process_ms: dict[str, float], click_process_ms: float, 
     from pyinstrument.session import Session
 
     runs = [json.loads(line) for line in (out / "runs.jsonl").read_text().splitlines()]
-    for phase, label in (("days", "settled days, each new"), ("days again", "settled days, each seen before")):
+    phases = (
+        ("days", "settled days, each new"),
+        ("days again", "settled days, each seen before"),
+        ("days, a place open", "settled days, a place open"),
+    )
+    for phase, label in phases:
         chosen = [r for r in runs if r["phase"] == phase]
         print(f"{label}: {len(chosen)} runs, script thread CPU median {statistics.median(r['cpu_ms'] for r in chosen):.1f} ms", end="")
         wall = statistics.median(r["wall_ms"] for r in chosen)
@@ -136,7 +148,7 @@ def summarise(out: Path, process_ms: dict[str, float], click_process_ms: float, 
     if clicks:
         print(f"clicks: {len(clicks)} runs, script thread CPU median {statistics.median(r['cpu_ms'] for r in clicks):.1f} ms", end="")
         print(f"; server process CPU per click {click_process_ms:.1f} ms")
-    for phase in ("days", "days again", "clicks"):
+    for phase in ("days", "days again", "clicks", "days, a place open"):
         sessions = [Session.load(str(out / r["profile"])) for r in runs if r["phase"] == phase and r["profile"]]
         if not sessions:
             continue

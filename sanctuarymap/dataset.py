@@ -8,6 +8,9 @@ import os
 import pickle
 import sys
 import tempfile
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -20,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import shapely
 
-from sanctuarymap import chart, geodata, payload, records, status, story
+from sanctuarymap import chart, geodata, law, payload, records, status, story
 
 # The span the page replays; earlier events only set where each jurisdiction starts the year
 # (records.EARLIEST_DATE .. records.LATEST_DATE is the span an event may be dated in).
@@ -28,6 +31,10 @@ FIRST_DAY = date(2017, 1, 1)
 LAST_DAY = date(2017, 12, 31)
 # By this name in the class below, whose field ``records`` hides the module.
 Problem = records.Problem
+
+
+# Places' stories kept (Dataset.panel_html): a few KB each, so a few MB in all.
+PANELS_KEPT = 2048
 
 
 class Source(SimpleNamespace):
@@ -129,10 +136,39 @@ class Dataset:
     def _recent_by_day(self) -> dict[date, str]:
         return {}
 
+    def panel_html(self, jurisdiction_id: str, day: date, standings: Sequence[law.Standing]) -> str:
+        """``story.panel_html`` of one place on one day, under ``standings`` (``law.read``; ``law.beneath``
+        says which holds the place): built once per (place, day, state laws) and kept for the last
+        ``PANELS_KEPT`` asked for. Readers with a place open redraw its story on every settled day; built
+        afresh, it was most of such a day's CPU."""
+        key = (jurisdiction_id, day, tuple(standings))
+        with self._panels_lock:
+            known = self._panels.get(key)
+            if known is not None:
+                self._panels.move_to_end(key)
+                return known
+        beneath = law.beneath(list(standings), self.records.jurisdictions, self.changes, jurisdiction_id, day)
+        current = self.status_of(jurisdiction_id, day)
+        built = story.panel_html(self.records, self.sources_by_event, current, jurisdiction_id, day, self.names, beneath)
+        with self._panels_lock:
+            self._panels[key] = built
+            while len(self._panels) > PANELS_KEPT:
+                self._panels.popitem(last=False)
+        return built
+
+    @cached_property
+    def _panels(self) -> OrderedDict[tuple[str, date, tuple[law.Standing, ...]], str]:
+        return OrderedDict()
+
+    @cached_property
+    def _panels_lock(self) -> threading.Lock:
+        return threading.Lock()
+
     def __getstate__(self) -> dict[str, Any]:
-        # What the disk cache keeps (``load``): not the stories built since (one per day asked for).
+        # What the disk cache keeps (``load``): not the stories built since, nor a lock.
         state = dict(vars(self))
-        state.pop("_recent_by_day", None)
+        for name in ("_recent_by_day", "_panels", "_panels_lock"):
+            state.pop(name, None)
         return state
 
     @cached_property

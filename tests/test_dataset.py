@@ -53,3 +53,16 @@ def test_a_torn_cache_file_is_loaded_afresh(records_dir, tmp_path):
     written.write_bytes(written.read_bytes()[:1000])
     data = dataset.load(records_dir, ROOT / "geodata", cache=cache)
     assert data.mapped_ids and written.stat().st_size > 1000
+
+
+def test_a_place_s_story_is_built_once_per_day_and_is_the_story_module_s():
+    from sanctuarymap import law, story
+
+    data = dataset.load(ROOT / "records", ROOT / "geodata")
+    standings, _ = law.read(ROOT / "records" / law.FILE, data.records.events, data.records.jurisdictions)
+    for place, day in [("il-chicago", date(2017, 8, 22)), ("ca-san-francisco", date(2017, 1, 31)), ("il-chicago", date(2017, 1, 2))]:
+        beneath = law.beneath(standings, data.records.jurisdictions, data.changes, place, day)
+        expected = story.panel_html(data.records, data.sources_by_event, data.status_of(place, day), place, day, data.names, beneath)
+        assert data.panel_html(place, day, standings) == expected
+        assert data.panel_html(place, day, standings) is data.panel_html(place, day, standings)
+    assert data.panel_html("il-chicago", date(2017, 8, 22), []) != data.panel_html("il-chicago", date(2017, 1, 2), [])

@@ -5,6 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
 NODE := /usr/bin/node
+NGINX := /usr/sbin/nginx
+# make serve: this many Streamlit processes behind nginx (default: one per core).
+WORKERS ?= $(shell nproc)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Where `make run` listens: this machine only, unless told (make run ADDRESS=0.0.0.0 serves the network).
 ADDRESS ?= localhost
@@ -13,7 +16,7 @@ PORT ?= 8501
 # keeps Streamlit from looking up the machine's external IP on the internet.
 URL_HOST ?= $(if $(filter 0.0.0.0 ::,$(ADDRESS)),$(shell hostname),$(ADDRESS))
 
-.PHONY: run test test-quick bench load-test docs geodata lint lock clean
+.PHONY: run serve test test-quick bench load-test docs geodata lint lock clean
 
 run: $(VENV)/app.stamp
 	$(BIN)/streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT) --browser.serverAddress $(URL_HOST)
@@ -27,7 +30,11 @@ test test-quick lint: export RUFF_CACHE_DIR = $(SCRATCH)/ruff
 test test-quick lint: export MYPY_CACHE_DIR = $(SCRATCH)/mypy
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 
-test: $(VENV)/test.stamp $(CHROMIUM) $(NODE)
+# Several processes behind nginx (deploy/, README "Serving a crowd"); make run stays one process, needing nothing else.
+serve: $(VENV)/app.stamp $(NGINX)
+	$(BIN)/python scripts/serve.py --workers $(WORKERS) --address $(if $(filter localhost,$(ADDRESS)),127.0.0.1,$(ADDRESS)) --port $(PORT)
+
+test: $(VENV)/test.stamp $(CHROMIUM) $(NODE) $(NGINX)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -41,10 +48,11 @@ test-quick: $(VENV)/test.stamp
 bench: $(VENV)/test.stamp $(CHROMIUM)
 	$(BIN)/python bench/run.py
 
-# The server alone under simulated viewers (Locust, bench/locustfile.py), on 127.0.0.1; at most about
-# 9 minutes (an 8-minute search, and the server's start). The report goes to a temporary folder unless DOCS=docs (make docs does that).
-load-test: $(VENV)/test.stamp
-	$(BIN)/python bench/capacity.py $(if $(DOCS),--report $(DOCS)/load-test.md)
+# Simulated viewers (Locust, bench/locustfile.py) through nginx, on 127.0.0.1: one Streamlit process, then
+# $(WORKERS), in the same run (docs/load-test.md). At most about 11 minutes (two 4-minute searches, the
+# servers' starts). The report goes to a temporary folder unless DOCS=docs (make docs does that).
+load-test: $(VENV)/test.stamp $(NGINX)
+	$(BIN)/python bench/capacity.py --workers 1 $(WORKERS) --budget 240 --start 8 $(if $(DOCS),--report $(DOCS)/load-test.md)
 
 # Refresh what is written on purpose, never by `make test` (which writes only to temporary folders):
 # docs/screenshot.png and docs/replay.gif (scripts/record_docs.py, from the running app),
@@ -88,6 +96,11 @@ $(VENV)/test.stamp: requirements-test.txt $(VENV)/app.stamp
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	$(SUDO) apt-get install -y -qq chromium
+
+# make serve, the proxy tests and the load test put nginx in front of the app's processes.
+$(NGINX):
+	$(SUDO) apt-get update -qq
+	$(SUDO) apt-get install -y -qq nginx-light
 
 # The map page's own tests (tests/js/, run by tests/test_painting.py) run in Node.
 $(NODE):

@@ -6,16 +6,17 @@ from datetime import date
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.app_session import AppSession
 from streamlit_folium import st_folium
 
 from sanctuarymap import (
     basis,
+    budget,
     chart,
     compare,
     dataset,
     download,
     glossary,
-    law,
     maps,
     moments,
     payload,
@@ -35,21 +36,25 @@ GEODATA = Path(os.environ.get("SANCTUARYMAP_GEODATA", HERE / "geodata"))
 # Where the changes payload is written: the static folder beside this script serves it at
 # maps.GENERATED_URL (the tests run the app from a temporary copy of static/, or write elsewhere).
 GENERATED = Path(os.environ.get("SANCTUARYMAP_GENERATED", HERE / maps.GENERATED_FOLDER))
+# The loaded, joined dataset, kept on disk by content (dataset.load): a new process starts from it.
+CACHE = Path(os.environ.get("SANCTUARYMAP_CACHE") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sanctuarymap")
 # One copy of the loaded, joined data for every session: never copied per viewer. Keyed by the
 # files' sizes and times too, so an edit shows on the next rerun; the copy it replaces is let go.
+# No reader's client may starve the others: a session's reruns beyond a few a second wait their turn.
+budget.install(AppSession)
 load_dataset = st.cache_resource(show_spinner="Loading records and boundaries…", max_entries=2)(dataset.load)
 
 st.set_page_config(page_title="Sanctuary Map 2017", page_icon="🗺️", layout="wide")
 st.html(HERE / "static" / "css" / "page.css")
 
-data = load_dataset(str(RECORDS), str(GEODATA), freeze=True, version=dataset.files_version(RECORDS, GEODATA))
+data = load_dataset(str(RECORDS), str(GEODATA), freeze=True, version=dataset.files_version(RECORDS, GEODATA), cache=CACHE)
 # Every status change, published once per content as a static file the map page fetches and caches.
 changes_url = f"{maps.GENERATED_URL}/{payload.publish(data.changes_body, GENERATED)}"
 names = data.names
 
 view.settle(st.session_state, st.query_params, data.first_day, data.last_day, names, default_day=date(2017, 4, 21))
-# The editors' key moments and the state laws beneath local policy, loaded with the records.
-key_moments, state_laws = data.moments, data.state_laws
+# The editors' key moments, loaded with the records (the state laws beneath local policy too: data.panel_html).
+key_moments = data.moments
 tools.settle(
     st.session_state,
     st.query_params,
@@ -171,14 +176,7 @@ def the_day() -> None:
         readers_tools(day, colour, selected)
     if selected:
         with panel_slot:
-            current = data.status_of(selected, day)
-            beneath = law.beneath(state_laws, data.records.jurisdictions, data.changes, selected, day)
-            st.markdown(
-                story.panel_html(
-                    data.records, data.sources_by_event, current, selected, day, names, beneath, st.session_state.get("opened", 0)
-                ),
-                unsafe_allow_html=True,
-            )
+            st.markdown(data.panel_html(selected, day, st.session_state.get("opened", 0)), unsafe_allow_html=True)
             st.download_button(
                 "Download these events (CSV)",
                 file_name=f"{selected}-events.csv",
@@ -186,10 +184,9 @@ def the_day() -> None:
                 data=lambda: view.events_csv(story.events_of(data.records, selected), data.records.sources),
                 on_click="ignore",
             )
-    recent = story.recent_events(data.records, day)
     recent_slot.markdown(
         f'<h2 class="sm-h2">On {story.day_label(day)}</h2>'
-        + story.recent_html(recent, data.sources_by_event, day, names, story.count_on(data.records, day))
+        + data.recent_html(day)
         # What the page's live region reads out (static/js/page.js): the day settled on and its events.
         + f'<div hidden data-announce="{html.escape(story.announcement(data.records, day, names), quote=True)}"></div>',
         unsafe_allow_html=True,

@@ -7,9 +7,10 @@ Each viewer does what a browser does, without a browser: it opens ``/_stcore/str
 reads the ForwardMsgs that follow until ``script_finished``; on the map, it then reports the first
 paint as the map page does, and the whole page follows (app.py). Then, once a second, it moves the day
 by one and asks for a rerun with that widget's new value, timing each from the request to the
-``script_finished`` of that run. The messages are the protobuf classes shipped inside the
-``streamlit`` package (``streamlit.proto.BackMsg_pb2`` and ``ForwardMsg_pb2``), so the protocol is
-the installed Streamlit's, whatever its version.
+``script_finished`` of that run; one time in ``CLICK_EVERY`` (10), it clicks a place instead (the map
+page's report of a click, after which the whole page reruns), timed the same way and counted apart.
+The messages are the protobuf classes shipped inside the ``streamlit`` package
+(``streamlit.proto.BackMsg_pb2`` and ``ForwardMsg_pb2``), so the protocol is the installed Streamlit's, whatever its version.
 
 Which widget carries the day is looked up, not assumed: the viewer reads the elements of the first
 run's deltas and takes the one that ``DAY_WIDGET`` names (environment variable
@@ -43,16 +44,22 @@ DAY_WIDGET = os.environ.get("SANCTUARYMAP_DAY_WIDGET", MAP)
 # JSON when the run stops: bench/capacity.py takes exact percentiles from it (Locust's own are
 # rounded above 100 ms) and the server's CPU over the same span.
 TIMES_FILE = os.environ.get("SANCTUARYMAP_LOCUST_TIMES")
+# One task in this many is a click on a place (the whole page reruns) instead of a settled day; 0: none.
+CLICK_EVERY = int(os.environ.get("SANCTUARYMAP_LOCUST_CLICK_EVERY", "10"))
+# Places of the shipped records a viewer clicks, in turn.
+PLACES = ["il-chicago", "ca-los-angeles", "ca-san-francisco", "ny-new-york", "tx-austin", "ca", "tx", "or"]
 FIRST_DAY, LAST_DAY = date(2017, 1, 1), date(2017, 12, 31)
 
 
 _rerun_times: list[float] = []
+_click_times: list[float] = []
 _measured = {"from": None, "to": None}  # wall-clock seconds (time.time)
 
 
 @events.spawning_complete.add_listener
 def _forget_times(**_kwargs) -> None:
     _rerun_times.clear()  # every viewer has arrived: measure from here, as --reset-stats does
+    _click_times.clear()
     _measured["from"] = time.time()
 
 
@@ -61,7 +68,9 @@ def _write_times(**_kwargs) -> None:
     _measured["to"] = time.time()
     if TIMES_FILE:
         with open(TIMES_FILE, "w", encoding="utf-8") as f:
-            json.dump({"measured_from": _measured["from"], "measured_to": _measured["to"], "rerun_ms": _rerun_times}, f)
+            json.dump(
+                {"measured_from": _measured["from"], "measured_to": _measured["to"], "rerun_ms": _rerun_times, "click_ms": _click_times}, f
+            )
 
 
 class Viewer(User):
@@ -94,15 +103,22 @@ class Viewer(User):
 
     @task
     def next_day(self) -> None:
-        self.day = self.day + timedelta(days=1) if self.day < LAST_DAY else FIRST_DAY
+        self.tasks_done = getattr(self, "tasks_done", 0) + 1
+        click = None
+        if CLICK_EVERY and DAY_WIDGET == MAP and self.tasks_done % CLICK_EVERY == 0:
+            click = PLACES[(self.tasks_done // CLICK_EVERY) % len(PLACES)]
+        else:
+            self.day = self.day + timedelta(days=1) if self.day < LAST_DAY else FIRST_DAY
+        name = "click a place" if click else "rerun with a new day"
         started = time.perf_counter()
         try:
-            elements, received = self.run.rerun(states=[widget_state(self.widget, self.day)], fragment_id=self.run.fragment_of(self.widget))
+            state = widget_state(self.widget, self.day, click) if click else widget_state(self.widget, self.day)
+            elements, received = self.run.rerun(states=[state], fragment_id=self.run.fragment_of(self.widget))
             self.widget = find_widget(elements, DAY_WIDGET) or self.widget
         except Exception as error:
-            self._record("rerun with a new day", started, 0, error)
+            self._record(name, started, 0, error)
             return
-        _rerun_times.append(self._record("rerun with a new day", started, received, None))
+        (_click_times if click else _rerun_times).append(self._record(name, started, received, None))
 
     def on_stop(self) -> None:
         if getattr(self, "run", None) is not None:

@@ -17,6 +17,7 @@ TARGETS = {
     "settle_floor_ratio": 1.3,
     "settle_bytes_fraction": 1 / 100,
     "first_map_shipped_ms": 2000,
+    "first_map_cold_all_counties_ms": 3000,  # issue #23: a cold server whose dataset is on disk
 }
 
 
@@ -134,6 +135,16 @@ def _first_map_and_many_pages(r: dict) -> list[list[str]]:
             verdict(first <= TARGETS["first_map_shipped_ms"]),
         ]
     ]
+    cold = r["app"].get("all_counties", {}).get("first_map_cold_server_disk_cache_ms")
+    if cold is not None:
+        rows.append(
+            [
+                "First map, cold server, every county on record, dataset in the disk cache (issue #23)",
+                f"≤ {TARGETS['first_map_cold_all_counties_ms']:,} ms",
+                fmt_ms(cold),
+                verdict(cold <= TARGETS["first_map_cold_all_counties_ms"]),
+            ]
+        )
     many = shipped.get("many")
     if many:
         one_idle = many["server_cpu_ms_one_idle_page"]
@@ -179,6 +190,11 @@ def _results(r: dict) -> list[list[str]]:
                 "",
             ],
             [f"first map, cold server (this page loads the data), {SIZES[size]}", fmt_ms(data["first_map_cold_server_ms"]), ""],
+            [
+                f"first map, cold server, the dataset read from the disk cache, {SIZES[size]}",
+                fmt_ms(data.get("first_map_cold_server_disk_cache_ms")),
+                "",
+            ],
             [
                 f"play at 30 days/s, {SIZES[size]}: days painted per second, reruns",
                 f"{data['play']['days_per_s']}, {data['play']['server_reruns']}",

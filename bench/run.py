@@ -3,6 +3,8 @@
     python bench/run.py            # full run, about 6 minutes on 2 cores (make bench)
     python bench/run.py --quick    # fewer samples, about 3 minutes
     python bench/run.py --render   # only rewrite docs/benchmarks.md from bench/results/latest.json
+    python bench/run.py --cold     # only the first map of a cold server with every county, without and
+                                   # with the dataset in the disk cache (printed; nothing written)
 
 Starts ``streamlit run`` on localhost (sanctuarymap.testing's AppServer) for
 
@@ -50,6 +52,7 @@ import scenarios
 import synthetic
 from playwright.sync_api import sync_playwright
 
+from sanctuarymap.proxy import ProxiedApp
 from sanctuarymap.testing import CHROMIUM, CHROMIUM_ARGS
 
 RESULTS = measure.BENCH / "results" / "latest.json"
@@ -72,7 +75,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--render", action="store_true")
+    parser.add_argument("--cold", action="store_true")
     args = parser.parse_args(argv)
+    if args.cold:
+        return cold_starts()
     if args.render:
         DOCS.write_text(report.render(json.loads(RESULTS.read_text())), encoding="utf-8")
         return 0
@@ -107,6 +113,51 @@ def main(argv: list[str] | None = None) -> int:
     for row in report.targets(result):
         log(" | ".join(row))
     return 0
+
+
+def cold_starts(samples: int = 3) -> int:
+    """Every county: the first map of a cold server with an empty disk cache (it loads and writes the
+    dataset), then of ``samples`` cold servers that read it back, each followed by a second page on the
+    same, now warm, server (the same run's baseline: what the page itself costs). Medians, with the load average."""
+    with tempfile.TemporaryDirectory(prefix="sanctuarymap-bench-") as folder, sync_playwright() as pw:
+        tmp = Path(folder)
+        synthetic.write(tmp / "all_counties")
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        print(f"load average before: {os.getloadavg()}", flush=True)
+        empty = scenarios.first_map_cold_from_disk_cache(browser, "all_counties", tmp)
+        print(f"first map, cold server, empty disk cache: {empty:,.0f} ms", flush=True)
+        cold, warm = [], []
+        for _ in range(samples):
+            server = measure.start("app", "all_counties", tmp)
+            try:
+                for times in (cold, warm):
+                    context = browser.new_context(viewport=measure.VIEWPORT)
+                    context.add_init_script(measure.INIT_JS)
+                    times.append(round(measure.Page(context, f"{server.url}/?day=2017-03-01").wait_first_map(300)))
+                    context.close()
+            finally:
+                server.stop()
+        print(f"first map, cold server, dataset in the disk cache: median {measure.med(cold):,.0f} ms ({cold})", flush=True)
+        print(f"first map, the same servers warm (a second page): median {measure.med(warm):,.0f} ms ({warm})", flush=True)
+        # As make serve starts: each process runs the app once before nginx takes readers (sanctuarymap/proxy.py).
+        served = []
+        for _ in range(samples):
+            app = ProxiedApp(tmp / "serve", workers=2, env=measure_env(tmp))
+            try:
+                context = browser.new_context(viewport=measure.VIEWPORT)
+                context.add_init_script(measure.INIT_JS)
+                served.append(round(measure.Page(context, f"{app.url}/?day=2017-03-01").wait_first_map(300)))
+                context.close()
+            finally:
+                app.stop()
+        print(f"first map, make serve just started (2 processes, each warmed at start): median {measure.med(served):,.0f} ms ({served})")
+        print(f"load average after: {os.getloadavg()}", flush=True)
+        browser.close()
+    return 0
+
+
+def measure_env(tmp: Path) -> dict[str, str]:
+    return {"SANCTUARYMAP_RECORDS": str(tmp / "all_counties"), "SANCTUARYMAP_CACHE": str(tmp / "dataset-cache")}
 
 
 if __name__ == "__main__":

@@ -75,7 +75,19 @@ def base_map(changes_url: str, boundaries_url: str = BOUNDARIES_URL) -> folium.M
 
     Its script is one call, ``SanctuaryMap.start(map, {boundaries, changes, home, title})``; it changes only when
     the changes do (their URL holds their content hash), and then the page starts afresh.
+
+    One map per content, rendered once (``_rendered_once``) and shared by every rerun of every session:
+    st_folium renders the map it is given on every call, which was about a third of a settled day's CPU.
     """
+    return _base_map(changes_url, boundaries_url, _mtime(MAP_JS), _mtime(MAP_CSS))
+
+
+def _mtime(url: str) -> int:
+    return (STATIC / url.removeprefix("/app/static/")).stat().st_mtime_ns
+
+
+@functools.lru_cache(maxsize=8)
+def _base_map(changes_url: str, boundaries_url: str, *_files_version: int) -> folium.Map:
     m = _Map(location=[39.5, -96.5], zoom_start=4, tiles=None, min_zoom=3, max_bounds=False)
     # folium's defaults come from CDNs; the app serves its own copy of Leaflet and its own script. The
     # script comes first and finds the data's URLs in its own address: it starts fetching them while
@@ -85,7 +97,40 @@ def base_map(changes_url: str, boundaries_url: str = BOUNDARIES_URL) -> folium.M
     m.default_css = [("leaflet_css", LEAFLET_CSS), ("sanctuarymap_css", _versioned(MAP_CSS))]
     # The page fits the first view itself, to the room its legend and timeline leave (a phone's too).
     _Start({"boundaries": boundaries_url, "changes": changes_url, "home": CONTIGUOUS_US, "title": MAP_TITLE}).add_to(m)
+    return _rendered_once(m)
+
+
+def _rendered_once(m: folium.Map) -> folium.Map:
+    """``m``, rendered now, and from then on handing out what it rendered: st_folium calls the figure's,
+    the header's and the body's ``render`` on every run, and adds the run's view layer to the map (a
+    child it renders, then forgets). The map is shared by concurrent sessions, so nothing of it changes
+    after this: the view layer is only told its parent, and the figure keeps no child a run adds."""
+    # st_folium names the map "map_div" in the scripts it generates, by setting its id, after it has
+    # rendered the header with the map's own id: with the id set first, every render says the same.
+    m._id = "div"
+    figure = m.get_root()
+    assert isinstance(figure, branca.element.Figure)  # folium.Map puts itself in one
+    figure.render()
+    for part in (figure, figure.header, figure.html, figure.script):
+        text = part.render()
+        part.render = functools.partial(_same, text)  # type: ignore[method-assign]
+        part.add_child = functools.partial(_kept_out, part)  # type: ignore[method-assign]
+    m.render = functools.partial(_same, "")  # type: ignore[method-assign]  # its links and scripts are in the figure
+    m.add_child = functools.partial(_adopted, m)  # type: ignore[method-assign]
     return m
+
+
+def _same(text: str, *_args: object, **_kwargs: object) -> str:
+    return text
+
+
+def _kept_out(parent: branca.element.Element, *_args: object, **_kwargs: object) -> branca.element.Element:
+    return parent
+
+
+def _adopted(parent: folium.Map, child: branca.element.Element, *_args: object, **_kwargs: object) -> folium.Map:
+    child._parent = parent
+    return parent
 
 
 def view(day: date, day_set: int, dimension_key: str, selected: str | None) -> dict[str, Any]:

@@ -98,6 +98,15 @@ def docs_dir(request, tmp_path_factory) -> Path:
     return chosen
 
 
+@pytest.fixture(scope="session", autouse=True)
+def dataset_cache(tmp_path_factory) -> Path:
+    """The app's disk cache of loaded datasets (app.py's CACHE), for this test run only: the app servers the
+    tests start inherit it."""
+    folder = tmp_path_factory.mktemp("dataset-cache")
+    os.environ["SANCTUARYMAP_CACHE"] = str(folder)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}

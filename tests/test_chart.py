@@ -19,7 +19,7 @@ def test_chart_keeps_every_category_on_every_change_day(records_dir):
     assert sorted(set(values["d"])) == [0, 110, 364]  # 1 January, 21 April, 31 December
     assert (values.groupby("d")["n"].sum() == 3).all()  # the stack always adds up to every place
     assert [str(t) for t in values.dtypes] == ["int16", "int8", "int32"]  # a few bytes a row
-    assert spec["datasets"]["day"] == [{"d": 120}]
+    assert spec["datasets"]["day"].to_pylist() == [{"d": 120}]
     labels = json.loads(spec["layer"][0]["transform"][1]["calculate"].removesuffix("[datum.c]"))
     assert labels == [c.label for c in status.PRESSURE.categories]
     x_domain = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]

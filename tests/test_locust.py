@@ -31,20 +31,23 @@ def capacity_module():
     return bench_module("capacity")
 
 
-def test_two_simulated_viewers_rerun_the_app_with_new_days(tmp_path):
+def test_simulated_viewers_through_nginx_settle_days_and_click_places(tmp_path):
+    """As `make load-test` runs them: through nginx, in front of two processes."""
     capacity = capacity_module()
-    server = AppServer(ROOT, tmp_path / "streamlit.log", env={"SANCTUARYMAP_RECORDS": str(ROOT / "records")})
+    target = capacity.Target(tmp_path, workers=2)
     try:
-        # The first session loads the data: waited for to its end, so that the viewers' window is theirs
-        # (on a busy machine it once took longer than the whole window).
-        capacity.warm(server)
-        step = capacity.run_step(server, users=2, seconds=15, work=tmp_path)
+        # Each process's first session loads the data: waited for to its end, so that the viewers' window is
+        # theirs (on a busy machine it once took longer than the whole window).
+        capacity.warm(target)
+        step = capacity.run_step(target, users=4, seconds=15, work=tmp_path)
     finally:
-        server.stop()
+        target.stop()
     assert step.failures == 0
-    assert step.reruns >= 2, capacity.describe(step)  # each viewer's day reached the app at least once
+    assert step.reruns >= 4, capacity.describe(step)  # each viewer's day reached the app at least once
+    assert step.clicks >= 1, capacity.describe(step)  # one action in ten is a click
     assert 0 < step.median_ms <= step.p95_ms <= step.max_ms
-    assert step.server_rss_peak > 50 * 2**20
+    assert len(step.process_cpu) == 2 and step.proxy_cpu >= 0
+    assert min(step.process_rss_peak) > 50 * 2**20  # both processes hold the data
 
 
 def test_a_settled_day_reruns_only_the_days_part_of_the_page(tmp_path):

@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 import folium
+import streamlit_folium
 
 from sanctuarymap import maps
 
@@ -43,12 +44,24 @@ def test_view_layer_script_cannot_close_its_script_element():
     assert "</script>" not in child.view_json and "<" not in child.view_json
 
 
-def test_each_view_reaches_the_page_though_folium_snippets_are_compiled_once():
-    # The same view twice, and another between: every render carries its own view, not a cached one.
-    rendered = []
+def test_each_view_reaches_the_page_though_the_map_is_rendered_once():
+    # As st_folium hands them over: the shared map's scripts, and the run's view layer as its own script.
+    # The same view twice, and another between: every run carries its own view, and the map none.
+    rendered, maps_rendered = [], []
     for day in (date(2017, 8, 22), date(2017, 8, 23), date(2017, 8, 22)):
         m = maps.base_map("/app/static/generated/changes-0123456789abcdef.json")
-        maps.view_layer(maps.view(day, 1, "lawsuit", None)).add_to(m)
-        rendered.append(m.get_root().render())
-    assert ['"day":"2017-08-22"' in html for html in rendered] == [True, False, True]
-    assert ['"day":"2017-08-23"' in html for html in rendered] == [False, True, False]
+        m.get_root().render()
+        rendered.append(streamlit_folium._get_feature_group_string(maps.view_layer(maps.view(day, 1, "lawsuit", None)), m))
+        maps_rendered.append((streamlit_folium._get_html(m), streamlit_folium._get_header(m), streamlit_folium._get_map_string(m)))
+    assert ['"day":"2017-08-22"' in script for script in rendered] == [True, False, True]
+    assert ['"day":"2017-08-23"' in script for script in rendered] == [False, True, False]
+    assert maps_rendered[0] == maps_rendered[1] == maps_rendered[2]
+    assert not any('"day"' in part for part in maps_rendered[0])
+    assert "map_div" in maps_rendered[0][2] and "map_div" in rendered[0]  # the names st_folium's page expects
+
+
+def test_one_map_per_content():
+    first = maps.base_map("/app/static/generated/changes-0123456789abcdef.json")
+    assert maps.base_map("/app/static/generated/changes-0123456789abcdef.json") is first
+    other = maps.base_map("/app/static/generated/changes-fedcba9876543210.json")
+    assert other is not first and "changes-fedcba9876543210" in other.get_root().render()

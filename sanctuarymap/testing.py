@@ -88,7 +88,7 @@ class AppServer:
     ``command`` runs another command line instead (``make -n run``'s), listening on ``port``. The
     constructor returns once the server answers its health check; ``stop`` ends it.
 
-    Without ``command`` the server runs the app from a site beside ``log`` (``_site``): so what it
+    Without ``command`` the server runs the app from a site beside ``log`` (``site_for``): so what it
     writes (the changes payload, in its static folder) stays out of the work tree.
     """
 
@@ -101,7 +101,7 @@ class AppServer:
         self._log_file = log.open("w")
         site_env: dict[str, str] = {}
         if command is None:
-            root, site_env = _site(root, log.parent / f"site-{self.port}")
+            root, site_env = site_for(root, log.parent / f"site-{self.port}")
         self.process = subprocess.Popen(
             command or self._streamlit_run(root),
             cwd=root,
@@ -147,7 +147,7 @@ class AppServer:
         self._log_file.close()
 
 
-def _site(root: Path, site: Path) -> tuple[Path, dict[str, str]]:
+def site_for(root: Path, site: Path) -> tuple[Path, dict[str, str]]:
     """A folder to run ``root``'s app from: its script and settings linked, a copy of its static files
     (Streamlit serves only files whose real path lies in the script's static folder), and the app's
     environment pointing at ``root``'s records and boundaries and at the copy's generated folder."""

@@ -73,9 +73,9 @@ def test_markup_in_every_text_field_stays_text(page: Page, markup_server):
     expect(page.locator(".sm-panel")).to_be_visible(timeout=WAIT)
     expect(page.locator(".sm-moment")).to_be_visible(timeout=WAIT)
     # The problems are listed (before issue 21, in a Markdown warning whose image each page load fetched).
-    expect(page.get_by_text(re.compile(r"problem\(s\) in the records|Left out of the key moments")).first).to_be_visible(timeout=WAIT)
+    expect(page.get_by_text(re.compile(r"problems? in the records|Left out of the key moments")).first).to_be_visible(timeout=WAIT)
     page.get_by_text("About this map").click()
-    expect(page.get_by_role("heading", name="What this is")).to_be_visible(timeout=WAIT)
+    expect(page.get_by_role("heading", name="What it shows")).to_be_visible(timeout=WAIT)
 
     for frame in page.frames:
         # No image from record text, in the page or the map's frame; no link but the sources'.

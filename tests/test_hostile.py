@@ -215,7 +215,12 @@ def _json_of(element, attribute: str) -> str:
 def test_the_map_script_carries_no_record_text(data):
     # Names and summaries reach the page only inside the fetched JSON, read with textContent.
     config_json = _json_of(maps.base_map("/app/static/generated/changes-x.json"), "config_json")
-    assert json.loads(config_json) == {"boundaries": maps.BOUNDARIES_URL, "changes": "/app/static/generated/changes-x.json"}
+    assert json.loads(config_json) == {
+        "boundaries": maps.BOUNDARIES_URL,
+        "changes": "/app/static/generated/changes-x.json",
+        "home": json.loads(json.dumps(maps.CONTIGUOUS_US)),
+        "title": maps.MAP_TITLE,
+    }
 
 
 @pytest.mark.parametrize("colour", list(status.DIMENSIONS))

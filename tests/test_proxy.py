@@ -17,14 +17,17 @@ from playwright.sync_api import Browser, Page, expect
 from test_browser import WAIT, click_shape, panel, press
 
 from sanctuarymap.proxy import WORKER_HEADER, Limits, ProxiedApp
-from sanctuarymap.testing import ROOT, VIEWPORT, open_app
+from sanctuarymap.testing import ROOT, VIEWPORT, open_app, site_for
 
 MAX_PAGES = 40  # fresh pages to open until both processes have one: each lands on either by a random id
 
 
 @pytest.fixture(scope="module")
 def proxied(tmp_path_factory):
-    app = ProxiedApp(tmp_path_factory.mktemp("proxy"), workers=2, env={"SANCTUARYMAP_RECORDS": str(ROOT / "records")})
+    # The processes run the app from a copy of its static folder, so the payload they write stays out of the work tree.
+    run = tmp_path_factory.mktemp("proxy")
+    site, env = site_for(ROOT, run / "site")
+    app = ProxiedApp(run, workers=2, env=env, root=site)
     yield app
     app.stop()
 
@@ -83,7 +86,8 @@ def test_each_of_two_processes_serves_scrubbing_clicking_and_downloads(proxied: 
 @pytest.mark.load
 def test_the_proxy_refuses_a_client_more_websockets_than_its_limit():
     with tempfile.TemporaryDirectory(prefix="sanctuarymap-proxy-") as folder:
-        app = ProxiedApp(Path(folder), workers=1, limits=Limits(connections=3, rate=50, burst=50))
+        site, env = site_for(ROOT, Path(folder) / "site")
+        app = ProxiedApp(Path(folder), workers=1, limits=Limits(connections=3, rate=50, burst=50), env=env, root=site)
         sockets = []
         try:
             url = app.url.replace("http://", "ws://") + "/_stcore/stream"

@@ -67,7 +67,7 @@ def test_a_map_report_of_any_shape_over_the_websocket_leaves_the_page_whole(tmp_
     finally:
         server.stop()
     assert all(ok and not exceptions for _, ok, exceptions in outcomes), outcomes
-    assert any(e.markdown.body.startswith("#### On 22 August 2017\n") for e in elements if e.WhichOneof("type") == "markdown")
+    assert any(">On 22 August 2017</h2>" in e.markdown.body for e in elements if e.WhichOneof("type") == "markdown")
     log = server.log.read_text()
     assert log.count("ignored a map report that is not of the expected shape") == 1  # logged once per session
 

@@ -20,7 +20,7 @@ from typing import Any, TypedDict, cast
 
 import pandas as pd
 
-from sanctuarymap import status
+from sanctuarymap import glossary, status
 
 VERSION = 1
 # The caption names at most this many of a day's events; the page says how many more there were.
@@ -33,6 +33,7 @@ class DimensionChanges(TypedDict):
     labels: list[str]  # category labels; a category index points into this list
     colours: list[str]  # "#rrggbb" per category, same order
     faded: list[str]  # "#rrggbb" per category: its look on a place unchanged while two days are compared
+    terms: list[str]  # per category, the glossary entry that explains it (glossary.CATEGORY_TERMS), or ""
     changes: list[list[int]]  # per place: [day, category, day, category, ...], days ascending
 
 
@@ -107,6 +108,7 @@ def _dimension_changes(dimension: status.Dimension, changes: pd.DataFrame, place
         labels=[c.label for c in dimension.categories],
         colours=[c.colour for c in dimension.categories],
         faded=[status.faded(c.colour) for c in dimension.categories],
+        terms=[glossary.CATEGORY_TERMS.get(c.key, "") for c in dimension.categories],
         changes=per_place,
     )
 

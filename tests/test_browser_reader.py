@@ -20,7 +20,7 @@ from test_browser import (  # noqa: F401  (only_local_requests applies to these 
     url_with,
 )
 
-from sanctuarymap import chart, glossary
+from sanctuarymap import chart, glossary, status
 from sanctuarymap.testing import MAP_IFRAME, map_frame, open_app
 
 pytestmark = pytest.mark.e2e
@@ -69,6 +69,20 @@ def test_every_word_in_the_panel_leads_to_its_entry_in_our_words_and_sourced(pag
     expect(line).to_contain_text("no record")
     frame_box, line_box = page.locator(MAP_IFRAME).bounding_box(), line.bounding_box()
     assert frame_box and line_box and 0 <= line_box["y"] - (frame_box["y"] + frame_box["height"]) < 40  # right under the map
+
+
+def test_the_legend_s_words_lead_to_their_entries_on_the_page(page: Page, app_server):
+    page.set_viewport_size(LAPTOP)
+    open_app(page, f"{app_server.url}/?day=2017-04-21&colour=pressure")
+    # Each category the glossary explains is a button in the legend; the others are plain words.
+    terms = map_frame(page).locator(".sm-legend-term")
+    explained = [c.label for c in status.PRESSURE.categories if c.key in glossary.CATEGORY_TERMS]
+    expect(terms).to_have_text(explained)
+    warned = next(c for c in status.PRESSURE.categories if c.key == "warned")
+    terms.filter(has_text=warned.label).press("Enter")  # the keyboard reaches it as a mouse does
+    entry = page.locator(f"#{glossary.anchor(glossary.CATEGORY_TERMS['warned'])}")
+    expect(entry).to_be_focused(timeout=WAIT)
+    expect(entry).to_be_in_viewport()
 
 
 def test_the_key_moment_sits_beside_the_map_and_next_keeps_both_in_view(page: Page, app_server):

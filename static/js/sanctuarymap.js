@@ -425,15 +425,26 @@
         box.setAttribute("data-legend", dimension.label);
         this.title.textContent = dimension.label;
         Array.prototype.slice.call(items.children).forEach(function (child) { if (child !== note) items.removeChild(child); });
-        function item(text, colour, faded, className) {
+        function item(text, colour, faded, className, term) {
           var row = element("div", "sm-legend-item" + (className ? " " + className : ""));
           items.insertBefore(row, note);
           element("span", "sm-swatch", row).style.background = colour;
           if (faded) element("span", "sm-swatch-faded", row).style.background = faded;
-          element("span", "sm-legend-label", row).textContent = text;
+          // A category the glossary explains opens its entry on the page beside the map (static/js/page.js
+          // listens): a link inside the frame would resolve against the frame's own address.
+          var label = element(term ? "button" : "span", "sm-legend-label", row);
+          label.textContent = text;
+          if (term) {
+            label.type = "button";
+            label.classList.add("sm-legend-term");
+            label.title = "What this means";
+            label.addEventListener("click", function () {
+              window.parent.postMessage({type: "sanctuarymap:glossary", key: term}, window.location.origin);
+            });
+          }
         }
         dimension.labels.forEach(function (text, i) {
-          item(text, dimension.colours[i], comparing ? dimension.faded[i] : null);
+          item(text, dimension.colours[i], comparing ? dimension.faded[i] : null, null, dimension.terms[i]);
         });
         if (noRecord) item(noRecord[0], noRecord[1], null, "sm-legend-blank");
       }

@@ -7,6 +7,7 @@ Debian's Chromium with Playwright and writes
 
 - ``docs/screenshot.png``: the map on 22 August 2017, coloured by lawsuit, Los Angeles selected, as a
   1366x768 laptop shows it;
+- ``docs/screenshot-phone.png``: the same day as a 390x844 phone first shows it;
 - ``docs/replay.gif``: about ten seconds of the year playing in the map, from 1 August at 4 days/s;
 - ``docs/table.png``, ``compare.png``, ``moments.png``, ``state-law.png`` and ``downloads.png``: the readers'
   tools, one view each (``TOOL_VIEWS``).
@@ -30,6 +31,7 @@ from sanctuarymap.testing import CHROMIUM, CHROMIUM_ARGS, MAP_IFRAME, ROOT, AppS
 
 DOCS = ROOT / "docs"
 SIZE = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
 GIF_WIDTH = 900  # px: the replay, scaled down to keep the file small
 TOOLS_SIZE = {"width": 1366, "height": 1300}
 # The readers' tools: the picture's name in docs/, the view's address, a button to press (or None), and
@@ -86,6 +88,17 @@ def main() -> int:
             page.screenshot(path=DOCS / "screenshot.png")
             page.close()
             print(f"wrote {DOCS / 'screenshot.png'}")
+
+            # The same day on a phone, as it first opens.
+            page = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+            page.goto(f"{server.url}/?day=2017-08-22&colour=lawsuit")
+            box = page.frame_locator(MAP_IFRAME).locator(".leaflet-container")
+            expect(box).to_have_attribute("data-context", "drawn", timeout=60_000)
+            expect(page.get_by_role("radiogroup", name="Colour by")).to_be_attached(timeout=30_000)
+            page.locator("body").evaluate("() => document.fonts.ready")
+            page.screenshot(path=DOCS / "screenshot-phone.png")
+            page.close()
+            print(f"wrote {DOCS / 'screenshot-phone.png'}")
 
             # The replay, as Chromium paints it: a frame whenever the page changes, with its time.
             page = browser.new_page(viewport=SIZE)

@@ -9,9 +9,9 @@ import streamlit as st
 from streamlit.runtime.app_session import AppSession
 from streamlit_folium import st_folium
 
-from sanctuarymap.data import basis, dataset, status
+from sanctuarymap.data import basis, dataset, plural, status
 from sanctuarymap.page import maps, payload
-from sanctuarymap.reader import chart, compare, download, glossary, moments, plural, story, table, tools, view
+from sanctuarymap.reader import chart, compare, download, glossary, moments, story, table, tools, view
 from sanctuarymap.server import budget
 
 HERE = Path(__file__).parent

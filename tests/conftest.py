@@ -13,7 +13,7 @@ import pytest
 from hypothesis.database import DirectoryBasedExampleDatabase
 
 from harness.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, TEST_DATA, VIEWPORT, AppServer
-from sanctuarymap.data import dataset, records
+from sanctuarymap.data import dataset, files
 
 DATA = TEST_DATA
 SCRATCH = pytest.StashKey[Path]()
@@ -74,7 +74,7 @@ def records_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def unreadable(monkeypatch):
     """Call it with a file name: from then on, reading that file fails as a file without read permission does."""
-    real = records._read_regular
+    real = files._read_regular
 
     def make_unreadable(name: str) -> None:
         def read_regular(path: Path, limit: int) -> bytes:
@@ -82,7 +82,7 @@ def unreadable(monkeypatch):
                 raise PermissionError(13, "Permission denied", str(path))
             return real(path, limit)
 
-        monkeypatch.setattr(records, "_read_regular", read_regular)
+        monkeypatch.setattr(files, "_read_regular", read_regular)
 
     return make_unreadable
 

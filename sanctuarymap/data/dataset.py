@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import shapely
 
-from sanctuarymap.data import geodata, records, status
+from sanctuarymap.data import files, geodata, join, records, status
 from sanctuarymap.page import payload
 from sanctuarymap.reader import chart, law, moments, story
 
@@ -32,7 +32,7 @@ from sanctuarymap.reader import chart, law, moments, story
 FIRST_DAY = date(2017, 1, 1)
 LAST_DAY = date(2017, 12, 31)
 # By these names in the class below, whose fields ``records`` and ``moments`` hide the modules.
-Problem = records.Problem
+Problem = files.Problem
 Moment = moments.Moment
 
 
@@ -50,7 +50,7 @@ class Dataset:
     records: records.Records
     boundaries: geodata.Boundaries
     changes: pd.DataFrame  # status.timeline of the records
-    drawn: pd.DataFrame  # geodata.drawn_shapes of the jurisdictions that have a shape
+    drawn: pd.DataFrame  # join.drawn_shapes of the jurisdictions that have a shape
     views: pd.DataFrame  # geodata.views, by jurisdiction_id
     counts: pd.DataFrame  # status.daily_counts over the replayed span
     problems: list[Problem] = field(default_factory=list)
@@ -223,7 +223,7 @@ def load(records_dir: Path, geodata_dir: Path, *, freeze: bool = False, version:
     """Read both folders; keep what is valid, list the rest.
 
     Every jurisdiction kept has all its shapes, and no shape draws two jurisdictions
-    (``geodata.check_join``): those that would are left out of the records, with a problem each.
+    (``join.check``): those that would are left out of the records, with a problem each.
 
     ``freeze`` is for a server that keeps the dataset until its files change: everything derived
     from it is computed now and moved out of the garbage collector's reach. ``version`` is not
@@ -260,9 +260,9 @@ def load(records_dir: Path, geodata_dir: Path, *, freeze: bool = False, version:
 
 def _load(records_dir: Path, geodata_dir: Path) -> Dataset:
     boundaries, geodata_problems = _boundaries(str(geodata_dir), files_version(geodata_dir))
-    recs, problems = records.read(records_dir, check_jurisdictions=lambda rows: geodata.check_join(rows, boundaries))
+    recs, problems = join.read(records_dir, boundaries)
     problems = geodata_problems + problems
-    drawn = geodata.drawn_shapes(recs.jurisdictions)
+    drawn = join.drawn_shapes(recs.jurisdictions)
     changes = status.timeline(recs.event_jurisdictions)
     mapped = recs.jurisdictions.loc[recs.jurisdictions["kind"] != "nation", "jurisdiction_id"]
     data = Dataset(

@@ -1,7 +1,7 @@
 """Boundaries from geodata/: 2017 Census states and counties, and city points; which shapes draw each jurisdiction.
 
 ``read`` returns what is sound in the three files together with the problems of the rest, in the
-records' form (``records.Problem``: file, row, column, expected, found); ``load`` does the same but
+records' form (``files.Problem``: file, row, column, expected, found); ``load`` does the same but
 raises when there is any problem. A file that cannot be read leaves its layer empty and the others
 whole. In a GeoJSON file the row is the feature's place in ``features``, counting from 1; in the CSV
 file it is the line a spreadsheet shows, the header being row 1.
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,8 +22,7 @@ import shapely
 from pydantic import BaseModel, ConfigDict, field_validator
 from shapely.geometry import shape
 
-from sanctuarymap.data import records
-from sanctuarymap.reader import plural
+from sanctuarymap.data import files, kinds, plural, records
 
 STATES_FILE = "census-states-2017.geojson"
 COUNTIES_FILE = "census-counties-2017.geojson"
@@ -34,13 +32,12 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 LAYER_FILES = {"states": STATES_FILE, "counties": COUNTIES_FILE, "cities": CITIES_FILE}
 # The properties each GeoJSON layer must give every feature, and the digits of its GEOID.
 _PROPERTIES = {"states": ["GEOID", "NAME", "STUSPS"], "counties": ["GEOID", "NAME", "STATEFP", "STUSPS"]}
-_GEOID_DIGITS = {"states": 2, "counties": 5, "cities": 7}
 
 
 class GeodataError(ValueError):
     """Raised by ``load`` with every problem found, not just the first."""
 
-    def __init__(self, problems: list[records.Problem]):
+    def __init__(self, problems: list[files.Problem]):
         self.problems = problems
         lines = "\n".join(f"- {p}" for p in problems)
         super().__init__(f"{plural.counted(len(problems), 'problem')} in the geodata:\n{lines}")
@@ -135,70 +132,14 @@ def load(folder: Path) -> Boundaries:
     return boundaries
 
 
-def read(folder: Path) -> tuple[Boundaries, list[records.Problem]]:
+def read(folder: Path) -> tuple[Boundaries, list[files.Problem]]:
     """The sound features and points of the three files, and the problems of the rest."""
     folder = Path(folder)
-    problems: list[records.Problem] = []
+    problems: list[files.Problem] = []
     states = _read_polygons(folder / STATES_FILE, "states", problems)
     counties = _read_polygons(folder / COUNTIES_FILE, "counties", problems)
     cities = _read_points(folder / CITIES_FILE, counties, problems)
     return Boundaries(states=states, counties=counties, cities=cities), problems
-
-
-def check_join(jurisdictions: Iterable[tuple[int, Any]], boundaries: Boundaries) -> list[records.Problem]:
-    """Problems for jurisdiction rows the map cannot draw as they say, each naming its row.
-
-    ``jurisdictions`` holds (row number, row) pairs of ``records.JurisdictionRow``-like rows. A row
-    fails if one of its shapes is missing, or if an earlier row already draws that shape (a second
-    county row with Cook County's GEOID, or a city drawn with a county that has a row of its own):
-    two places under one shape would take each other's colour and clicks. The first row keeps it.
-    """
-    known = boundaries.shape_keys()
-    drawn_by: dict[tuple[str, str], tuple[int, str]] = {}
-    problems = []
-    for line, row in sorted(jurisdictions, key=lambda pair: pair[0]):
-        keys = drawing_keys(row)
-        column = "drawn_with" if row.kind == "city" and row.drawn_with else "geoid"
-        missing = [(layer, key) for layer, key in keys if key not in known[layer]]
-        taken = [(layer, key) for layer, key in keys if (layer, key) in drawn_by]
-        for layer, key in missing:
-            found = f"no shape with GEOID {key}"
-            if boundaries.layer(layer).empty:
-                found += f" ({LAYER_FILES[layer]} did not load)"
-            problems.append(records.Problem(records.JURISDICTIONS_FILE, line, column, f"a shape in {LAYER_FILES[layer]}", found))
-        for layer, key in taken:
-            other_line, other_id = drawn_by[(layer, key)]
-            problems.append(
-                records.Problem(
-                    records.JURISDICTIONS_FILE,
-                    line,
-                    column,
-                    f"a shape no other jurisdiction draws (GEOID {key} in {LAYER_FILES[layer]})",
-                    f"GEOID {key}, already drawn by {other_id!r} on row {other_line}",
-                )
-            )
-        if not missing and not taken:
-            drawn_by.update({(layer, key): (line, row.jurisdiction_id) for layer, key in keys})
-    return problems
-
-
-def drawing_keys(jurisdiction: Any) -> list[tuple[str, str]]:
-    """(layer, GEOID) pairs that draw a jurisdiction on the map; none for the nation."""
-    if jurisdiction.kind == "nation":
-        return []
-    if jurisdiction.kind == "city" and jurisdiction.drawn_with:
-        return [("counties", key) for key in jurisdiction.drawn_with]
-    layer = {"state": "states", "county": "counties", "city": "cities"}[jurisdiction.kind]
-    return [(layer, jurisdiction.geoid)]
-
-
-def drawn_shapes(jurisdictions: pd.DataFrame) -> pd.DataFrame:
-    """One row per shape that draws a jurisdiction: jurisdiction_id, name, layer, geoid."""
-    rows = []
-    j: Any  # a row from itertuples: pandas-stubs types each field as any scalar
-    for j in jurisdictions.itertuples(index=False):
-        rows += [(j.jurisdiction_id, display_name(j.name, j.kind, j.state), layer, geoid) for layer, geoid in drawing_keys(j)]
-    return pd.DataFrame(rows, columns=["jurisdiction_id", "name", "layer", "geoid"])
 
 
 def shapes_by_place(boundaries: Boundaries, drawn: pd.DataFrame) -> dict[str, list[Any]]:
@@ -277,7 +218,7 @@ def _empty_layer(columns: list[str]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({c: pd.Series(dtype="str") for c in columns}, geometry=gpd.GeoSeries([], crs=CRS), crs=CRS)
 
 
-def _read_polygons(path: Path, layer: str, problems: list[records.Problem]) -> gpd.GeoDataFrame:
+def _read_polygons(path: Path, layer: str, problems: list[files.Problem]) -> gpd.GeoDataFrame:
     """A GeoJSON layer's sound features; a problem for the file, or for each feature that is not."""
     name, columns = path.name, _PROPERTIES[layer]
     collection = _read_geojson(path, problems)
@@ -290,9 +231,7 @@ def _read_polygons(path: Path, layer: str, problems: list[records.Problem]) -> g
         if not feature_problems:
             geoid = feature["properties"]["GEOID"]
             if geoid in first_row:
-                feature_problems = [
-                    records.Problem(name, number, "GEOID", "a unique GEOID", f"{geoid!r}, already on row {first_row[geoid]}")
-                ]
+                feature_problems = [files.Problem(name, number, "GEOID", "a unique GEOID", f"{geoid!r}, already on row {first_row[geoid]}")]
             else:
                 first_row[geoid] = number
         if feature_problems:
@@ -306,21 +245,21 @@ def _read_polygons(path: Path, layer: str, problems: list[records.Problem]) -> g
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometries, crs=CRS), crs=CRS)
 
 
-def _read_geojson(path: Path, problems: list[records.Problem]) -> dict[str, Any] | None:
+def _read_geojson(path: Path, problems: list[files.Problem]) -> dict[str, Any] | None:
     """The file's FeatureCollection if it can be read, is one, and is in longitude/latitude degrees."""
     name = path.name
-    data = records.read_bytes(path, problems, MAX_FILE_BYTES)
+    data = files.read_bytes(path, problems, MAX_FILE_BYTES)
     if data is None:
         return None
     try:
         collection = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as error:
-        problems.append(records.Problem(name, None, None, "UTF-8 text", f"byte 0x{data[error.start]:02x} at byte {error.start}"))
+        problems.append(files.Problem(name, None, None, "UTF-8 text", f"byte 0x{data[error.start]:02x} at byte {error.start}"))
         return None
     except json.JSONDecodeError as error:
         cut = error.pos >= len(error.doc.rstrip()) - 1 or error.msg.startswith("Unterminated string")
         found = f"{error.msg} at line {error.lineno}, column {error.colno}" + (": the file stops short (cut off?)" if cut else "")
-        problems.append(records.Problem(name, None, None, "a whole GeoJSON file (valid JSON)", found))
+        problems.append(files.Problem(name, None, None, "a whole GeoJSON file (valid JSON)", found))
         return None
     if (
         not isinstance(collection, dict)
@@ -328,11 +267,11 @@ def _read_geojson(path: Path, problems: list[records.Problem]) -> dict[str, Any]
         or not isinstance(collection.get("features"), list)
     ):
         found = repr(collection.get("type")) if isinstance(collection, dict) else f"a JSON {type(collection).__name__}"
-        problems.append(records.Problem(name, None, None, "a GeoJSON FeatureCollection with a list of features", found))
+        problems.append(files.Problem(name, None, None, "a GeoJSON FeatureCollection with a list of features", found))
         return None
     crs = _stated_crs(collection.get("crs"))
     if crs is not None:
-        problems.append(records.Problem(name, None, "crs", f"longitude/latitude in degrees ({CRS}), or no crs member", crs))
+        problems.append(files.Problem(name, None, "crs", f"longitude/latitude in degrees ({CRS}), or no crs member", crs))
         return None
     return collection
 
@@ -352,61 +291,61 @@ def _stated_crs(member: object) -> str | None:
     return repr(name[:60])
 
 
-def _feature_problems(feature: object, number: int, layer: str, name: str, columns: list[str]) -> list[records.Problem]:
+def _feature_problems(feature: object, number: int, layer: str, name: str, columns: list[str]) -> list[files.Problem]:
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
-        return [records.Problem(name, number, None, "a GeoJSON Feature", _short(feature))]
+        return [files.Problem(name, number, None, "a GeoJSON Feature", _short(feature))]
     problems = []
     props = feature.get("properties")
     props = props if isinstance(props, dict) else {}
     for column in columns:
         value = props.get(column)
         if not isinstance(value, str) or not value.strip():
-            problems.append(records.Problem(name, number, column, "some text", _short(value)))
+            problems.append(files.Problem(name, number, column, "some text", _short(value)))
     geoid = props.get("GEOID")
-    digits = _GEOID_DIGITS[layer]
+    digits = kinds.GEOID_DIGITS[layer]
     if isinstance(geoid, str) and not re.fullmatch(rf"[0-9]{{{digits}}}", geoid):
-        problems.append(records.Problem(name, number, "GEOID", f"a {digits}-digit Census GEOID", repr(geoid)))
+        problems.append(files.Problem(name, number, "GEOID", f"a {digits}-digit Census GEOID", repr(geoid)))
     geometry = feature.get("geometry")
     kind = geometry.get("type") if isinstance(geometry, dict) else None
     if kind not in ("Polygon", "MultiPolygon"):
-        problems.append(records.Problem(name, number, "geometry", "a Polygon or MultiPolygon", _short(kind or geometry)))
+        problems.append(files.Problem(name, number, "geometry", "a Polygon or MultiPolygon", _short(kind or geometry)))
         return problems
     try:
         polygon = shape(geometry)
     except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.ShapelyError) as error:
         problems.append(
-            records.Problem(name, number, "geometry", f"a {kind} of longitude/latitude pairs", f"{type(error).__name__}: {error}")
+            files.Problem(name, number, "geometry", f"a {kind} of longitude/latitude pairs", f"{type(error).__name__}: {error}")
         )
         return problems
     # An empty shape is allowed: quantization shrank Falls Church, Virginia to nothing.
     minx, miny, maxx, maxy = polygon.bounds
     if not polygon.is_empty and not (-180 <= minx and maxx <= 180 and -90 <= miny and maxy <= 90):
         found = f"bounds {minx:.6g}, {miny:.6g}, {maxx:.6g}, {maxy:.6g} (another CRS?)"
-        problems.append(records.Problem(name, number, "geometry", f"longitude/latitude in degrees ({CRS})", found))
+        problems.append(files.Problem(name, number, "geometry", f"longitude/latitude in degrees ({CRS})", found))
     return problems
 
 
-def _read_points(path: Path, counties: gpd.GeoDataFrame, problems: list[records.Problem]) -> gpd.GeoDataFrame:
+def _read_points(path: Path, counties: gpd.GeoDataFrame, problems: list[files.Problem]) -> gpd.GeoDataFrame:
     """The city points that pass every check; each must lie in the county it names, when counties loaded."""
-    rows = records.read_rows(path, CityPointRow, problems, warnings=[])  # an extra column is harmless: ignored
+    rows = files.read_rows(path, CityPointRow, problems, warnings=[])  # an extra column is harmless: ignored
     first_row: dict[str, int] = {}
     county_shapes = counties.set_index("GEOID").geometry
     kept = []
     for line, row in rows.items():
         if row.geoid in first_row:
             problems.append(
-                records.Problem(path.name, line, "geoid", "a unique geoid", f"{row.geoid!r}, already on row {first_row[row.geoid]}")
+                files.Problem(path.name, line, "geoid", "a unique geoid", f"{row.geoid!r}, already on row {first_row[row.geoid]}")
             )
             continue
         first_row[row.geoid] = line
         if not counties.empty:
             if row.county_geoid not in county_shapes.index:
-                problems.append(records.Problem(path.name, line, "county_geoid", f"a GEOID in {COUNTIES_FILE}", repr(row.county_geoid)))
+                problems.append(files.Problem(path.name, line, "county_geoid", f"a GEOID in {COUNTIES_FILE}", repr(row.county_geoid)))
                 continue
             # Quantized county shapes can be slightly invalid; buffer(0) mends them.
             if not county_shapes[row.county_geoid].buffer(0).covers(shapely.Point(row.longitude, row.latitude)):
                 problems.append(
-                    records.Problem(
+                    files.Problem(
                         path.name,
                         line,
                         "latitude",

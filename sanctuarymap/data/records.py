@@ -9,26 +9,20 @@ what was found.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import ipaddress
-import os
 import re
-import stat
 import unicodedata
 import urllib.parse
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
-from sanctuarymap.data import status
-from sanctuarymap.reader import plural
+from sanctuarymap.data import files, kinds, plural, status
 
 JURISDICTIONS_FILE = "sanctuarymap-jurisdictions.csv"
 EVENTS_FILE = "sanctuarymap-events.csv"
@@ -37,59 +31,22 @@ SOURCES_FILE = "sanctuarymap-sources.csv"
 # The span an event may be dated in (dataset.FIRST_DAY .. dataset.LAST_DAY is the span the page replays).
 EARLIEST_DATE = date(1970, 1, 1)
 LATEST_DATE = date(2017, 12, 31)
-MAX_FILE_BYTES = 10 * 1024 * 1024
-# The editors' small files (key moments, state laws): a few dozen rows each.
-MAX_SMALL_FILE_BYTES = 1024 * 1024
-# Characters of a cell a message quotes: a longer one is cut short.
-QUOTED_CHARACTERS = 60
-# Any part of a problem (a file or column name, what was found): longer ones are cut short too.
-_LONGEST_MESSAGE_PART = 300
 LIST_SEPARATOR = ";"
-# Columns the loader adds, never read from a file: a date's precision follows from how it is written.
-DERIVED_COLUMNS = frozenset({"date_precision"})
 
-# A row model (JurisdictionRow, EventRow, SourceRow, geodata.CityPointRow).
-Row = TypeVar("Row", bound=BaseModel)
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # A host name as RFC 1123 has it: labels of ASCII letters, digits and inner hyphens.
 _HOST_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 # Characters that would end a link's href in the HTML the panel writes.
 _ENDS_AN_ATTRIBUTE = "<>\"'`"
-_GEOID_DIGITS = {"state": 2, "county": 5, "city": 7}
 # Spreadsheets run cells starting with these as formulas.
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    row: int | None
-    column: str | None
-    expected: str
-    found: str
-
-    def __post_init__(self) -> None:
-        # Whatever a check put in a message, it is never a whole cell: a 100,000-character cell quoted
-        # in full would push the page far down. ``shown`` cuts a quoted cell at QUOTED_CHARACTERS.
-        for name in ("file", "column", "expected", "found"):
-            value = getattr(self, name)
-            if isinstance(value, str) and len(value) > _LONGEST_MESSAGE_PART:
-                object.__setattr__(self, name, value[: _LONGEST_MESSAGE_PART - 3] + "...")
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column is not None:
-            where.append(f"column {self.column!r}")
-        return f"{', '.join(where)}: expected {self.expected}, found {self.found}"
 
 
 class RecordsError(ValueError):
     """Raised by ``load`` with every problem found, not just the first."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[files.Problem]):
         self.problems = problems
         lines = "\n".join(f"- {p}" for p in problems)
         super().__init__(f"{plural.counted(len(problems), 'problem')} in the records:\n{lines}")
@@ -100,7 +57,7 @@ class Records:
     jurisdictions: pd.DataFrame
     events: pd.DataFrame
     sources: pd.DataFrame
-    warnings: list[Problem] = field(default_factory=list)
+    warnings: list[files.Problem] = field(default_factory=list)
 
     @property
     def event_jurisdictions(self) -> pd.DataFrame:
@@ -114,7 +71,7 @@ class JurisdictionRow(BaseModel):
 
     jurisdiction_id: str
     name: str
-    kind: Literal["nation", "state", "county", "city"]
+    kind: kinds.Key
     state: str
     geoid: str
     drawn_with: tuple[str, ...] = ()
@@ -143,15 +100,15 @@ class JurisdictionRow(BaseModel):
         out = []
         if self.kind == "nation":
             if self.geoid != "US" or self.state:
-                out.append(("geoid", "geoid 'US' and an empty state for the nation", shown(self.geoid)))
+                out.append(("geoid", "geoid 'US' and an empty state for the nation", files.shown(self.geoid)))
             return out
         if not self.state:
             out.append(("state", "a two-letter USPS code", "an empty cell"))
-        digits = _GEOID_DIGITS[self.kind]
+        digits = kinds.KINDS[self.kind].geoid_digits
         if not re.fullmatch(rf"[0-9]{{{digits}}}", self.geoid):
-            out.append(("geoid", f"a {digits}-digit Census GEOID for a {self.kind}", shown(self.geoid)))
+            out.append(("geoid", f"a {digits}-digit Census GEOID for a {self.kind}", files.shown(self.geoid)))
         if self.drawn_with and self.kind != "city":
-            out.append(("drawn_with", "an empty cell: only cities are drawn with county shapes", shown(";".join(self.drawn_with))))
+            out.append(("drawn_with", "an empty cell: only cities are drawn with county shapes", files.shown(";".join(self.drawn_with))))
         return out
 
 
@@ -289,61 +246,49 @@ def load(folder: Path) -> Records:
     return records
 
 
-def read(
-    folder: Path, check_jurisdictions: Callable[[Iterable[tuple[int, Any]]], list[Problem]] | None = None
-) -> tuple[Records, list[Problem]]:
-    """The rows of the three files that pass every check, and the problems of the rest.
+def read(folder: Path) -> tuple[Records, list[files.Problem]]:
+    """The rows of the three files that pass every check, and the problems of the rest. The map reads
+    them through ``join.read``, which also leaves out the jurisdictions it has no shape for."""
+    problems: list[files.Problem] = []
+    warnings: list[files.Problem] = []
+    jurisdictions = read_jurisdictions(Path(folder), problems, warnings)
+    return read_the_rest(Path(folder), jurisdictions, problems, warnings), problems
 
-    ``check_jurisdictions`` is given the (row number, row) of every jurisdiction that passed the
-    checks here and returns more problems (``geodata.check_join``: no shape to draw it with). The
-    rows those problems name are left out like any other, before the events are read: an event
-    loses them as it would lose an unknown id.
-    """
-    folder = Path(folder)
-    problems: list[Problem] = []
-    warnings: list[Problem] = []
-    jurisdictions = _read_jurisdictions(folder, problems, warnings, check_jurisdictions)
+
+def read_the_rest(
+    folder: Path, jurisdictions: dict[int, JurisdictionRow], problems: list[files.Problem], warnings: list[files.Problem]
+) -> Records:
+    """The events of ``jurisdictions`` (by row) and their sources; the rows that fail go to ``problems``."""
     events = _read_events(folder, {row.jurisdiction_id for row in jurisdictions.values()}, problems, warnings)
     sources = _read_sources(folder, {event.event_id for event in events.values()}, problems, warnings)
     _drop_unsourced(events, sources, problems)
-    records = Records(
+    return Records(
         jurisdictions=_frame(jurisdictions, JurisdictionRow),
         events=_frame(events, EventRow).sort_values(["date", "event_id"], ignore_index=True),
         sources=_frame(sources, SourceRow),
         warnings=warnings,
     )
-    return records, problems
 
 
-def _read_jurisdictions(
-    folder: Path,
-    problems: list[Problem],
-    warnings: list[Problem],
-    check_jurisdictions: Callable[[Iterable[tuple[int, Any]]], list[Problem]] | None,
-) -> dict[int, JurisdictionRow]:
-    """Jurisdictions that pass their own checks, each once, and ``check_jurisdictions``'s (the join)."""
-    jurisdictions = read_rows(folder / JURISDICTIONS_FILE, JurisdictionRow, problems, warnings)
+def read_jurisdictions(folder: Path, problems: list[files.Problem], warnings: list[files.Problem]) -> dict[int, JurisdictionRow]:
+    """Jurisdictions that pass their own checks, each once, by row."""
+    jurisdictions = files.read_rows(folder / JURISDICTIONS_FILE, JurisdictionRow, problems, warnings)
     jurisdictions = _unique(jurisdictions, "jurisdiction_id", JURISDICTIONS_FILE, problems)
     for line, row in list(jurisdictions.items()):
         for column, expected, found in row.cross_check():
-            problems.append(Problem(JURISDICTIONS_FILE, line, column, expected, found))
+            problems.append(files.Problem(JURISDICTIONS_FILE, line, column, expected, found))
             jurisdictions.pop(line, None)
-    if check_jurisdictions is not None:
-        for problem in check_jurisdictions(list(jurisdictions.items())):
-            problems.append(problem)
-            if problem.row is not None:
-                jurisdictions.pop(problem.row, None)
     return jurisdictions
 
 
-def _read_events(folder: Path, known: set[str], problems: list[Problem], warnings: list[Problem]) -> dict[int, EventRow]:
+def _read_events(folder: Path, known: set[str], problems: list[files.Problem], warnings: list[files.Problem]) -> dict[int, EventRow]:
     """Events whose jurisdictions are ``known`` (unknown ids are dropped, and a row left with none) and whose date is in range."""
-    events = read_rows(folder / EVENTS_FILE, EventRow, problems, warnings)
+    events = files.read_rows(folder / EVENTS_FILE, EventRow, problems, warnings)
     events = _unique(events, "event_id", EVENTS_FILE, problems)
     for line, event in list(events.items()):
         unknown = [j for j in event.jurisdiction_ids if j not in known]
         for j in unknown:
-            problems.append(Problem(EVENTS_FILE, line, "jurisdiction_ids", f"an id listed in {JURISDICTIONS_FILE}", shown(j)))
+            problems.append(files.Problem(EVENTS_FILE, line, "jurisdiction_ids", f"an id listed in {JURISDICTIONS_FILE}", files.shown(j)))
         if unknown:
             kept = tuple(j for j in event.jurisdiction_ids if j in known)
             if kept:
@@ -352,33 +297,33 @@ def _read_events(folder: Path, known: set[str], problems: list[Problem], warning
                 events.pop(line)
                 continue
         if not (EARLIEST_DATE <= event.date <= LATEST_DATE):
-            problems.append(Problem(EVENTS_FILE, line, "date", f"a day from {EARLIEST_DATE} to {LATEST_DATE}", str(event.date)))
+            problems.append(files.Problem(EVENTS_FILE, line, "date", f"a day from {EARLIEST_DATE} to {LATEST_DATE}", str(event.date)))
             events.pop(line)
     return events
 
 
-def _read_sources(folder: Path, event_ids: set[str], problems: list[Problem], warnings: list[Problem]) -> dict[int, SourceRow]:
+def _read_sources(folder: Path, event_ids: set[str], problems: list[files.Problem], warnings: list[files.Problem]) -> dict[int, SourceRow]:
     """Sources of the events kept (``event_ids``)."""
-    sources = read_rows(folder / SOURCES_FILE, SourceRow, problems, warnings)
+    sources = files.read_rows(folder / SOURCES_FILE, SourceRow, problems, warnings)
     for line, source in list(sources.items()):
         if source.event_id not in event_ids:
-            problems.append(Problem(SOURCES_FILE, line, "event_id", f"an id listed in {EVENTS_FILE}", shown(source.event_id)))
+            problems.append(files.Problem(SOURCES_FILE, line, "event_id", f"an id listed in {EVENTS_FILE}", files.shown(source.event_id)))
             sources.pop(line)
     return sources
 
 
-def _drop_unsourced(events: dict[int, EventRow], sources: dict[int, SourceRow], problems: list[Problem]) -> None:
+def _drop_unsourced(events: dict[int, EventRow], sources: dict[int, SourceRow], problems: list[files.Problem]) -> None:
     """Leave out the events with no source, or with undated sources only."""
     sourced = {source.event_id for source in sources.values()}
     dated = {source.event_id for source in sources.values() if source.published is not None}
     for line, event in list(events.items()):
         if event.event_id not in sourced:
             found = f"none for {event.event_id!r}"
-            problems.append(Problem(EVENTS_FILE, line, "event_id", f"at least one source in {SOURCES_FILE}", found))
+            problems.append(files.Problem(EVENTS_FILE, line, "event_id", f"at least one source in {SOURCES_FILE}", found))
             events.pop(line)
         elif event.event_id not in dated:
             problems.append(
-                Problem(
+                files.Problem(
                     EVENTS_FILE,
                     line,
                     "event_id",
@@ -457,215 +402,18 @@ def _parse_day(v: str, last: date = date(2100, 1, 1)) -> date:
     return day
 
 
-def read_rows(
-    path: Path,
-    model: type[Row],
-    problems: list[Problem],
-    warnings: list[Problem],
-    limit: int = MAX_FILE_BYTES,
-    *,
-    optional: bool = False,
-) -> dict[int, Row]:
-    """Valid rows of one CSV file by line number; problems for the rest and for the file itself.
-
-    Also reads ``geodata/``'s city points and the editors' key moments and state laws, with models of
-    their own. ``limit`` is the file's size cap; ``optional``: a missing file has no rows and no problem.
-    """
-    name = path.name
-    columns = [c for c in model.model_fields if c not in DERIVED_COLUMNS]
-    text = _read_text(path, problems, limit, optional)
-    if text is None:
-        return {}
-    if not text.strip():
-        problems.append(Problem(name, None, None, "a header row: " + ",".join(columns), "an empty file"))
-        return {}
-    rows = _split_rows(text, name, problems)
-    if rows[0] is None or _undecodable(name, 1, rows[0], problems):
-        return {}
-    header = [h.strip() for h in rows[0]]
-    duplicated = sorted({h for h in header if header.count(h) > 1})
-    for h in duplicated:
-        problems.append(Problem(name, 1, h, "each column once in the header", f"{header.count(h)} columns named {h!r}"))
-    missing = [c for c in columns if c not in header]
-    for c in missing:
-        found = "a single column (is the file separated by ';' or tabs instead of commas?)" if len(header) == 1 else "no such column"
-        problems.append(Problem(name, 1, c, "a column named " + repr(c), found))
-    if missing or duplicated:
-        return {}
-    for extra in (h for h in header if h not in columns):
-        warnings.append(Problem(name, 1, extra, "only the documented columns", "an extra column, ignored"))
-
-    if all(cells is not None and not any(c.strip() for c in cells) for cells in rows[1:]):
-        problems.append(Problem(name, None, None, "at least one row below the header", "only the header row"))
-        return {}
-    valid: dict[int, Row] = {}
-    for line, cells in enumerate(rows[1:], start=2):
-        if cells is None or not any(c.strip() for c in cells):
-            continue  # a row already reported as malformed, or a blank line as spreadsheets leave at the end
-        if _undecodable(name, line, cells, problems, header):
-            continue
-        if len(cells) != len(header):
-            problems.append(Problem(name, line, None, f"{len(header)} cells", f"{len(cells)} (a truncated or misquoted row?)"))
-            continue
-        values = dict(zip(header, cells))
-        try:
-            valid[line] = model.model_validate(values)
-        except ValidationError as error:
-            for detail in error.errors():
-                column = str(detail["loc"][0]) if detail["loc"] else None
-                expected = detail["msg"].removeprefix("Value error, ")
-                problems.append(Problem(name, line, column, expected, shown(values.get(column or "", ""))))
-    return valid
-
-
-def read_bytes(path: Path, problems: list[Problem], limit: int = MAX_FILE_BYTES, *, optional: bool = False) -> bytes | None:
-    """The bytes of a regular file that lies in its folder, or None with a problem saying why.
-
-    Only a regular file is read, and never through a link: a symbolic link (to /etc/passwd, or to a
-    file elsewhere in the checkout) or anything whose resolved path is outside the folder is a
-    problem and is never opened; so is a file over ``limit`` bytes. ``optional``: a missing file is
-    None with no problem. Problems name the folder by its name only: the page is public, the
-    server's paths are not.
-    """
-    name, folder = path.name, path.parent.name
-    try:
-        if not os.path.lexists(path):
-            if not optional:
-                problems.append(Problem(name, None, None, f"a file in {folder}/", "no such file"))
-            return None
-        if path.is_symlink():
-            problems.append(Problem(name, None, None, f"a regular file in {folder}/", "a symbolic link, which is never followed"))
-            return None
-        if path.resolve().parent != path.parent.resolve():
-            problems.append(Problem(name, None, None, f"a regular file in {folder}/", "a path that leads outside it"))
-            return None
-        data = _read_regular(path, limit)
-    except _NotRegular as error:
-        problems.append(Problem(name, None, None, f"a regular file in {folder}/", str(error)))
-        return None
-    except _TooLarge as error:
-        cap = f"{limit // 2**20} MB" if limit % 2**20 == 0 else _size(limit)
-        problems.append(Problem(name, None, None, f"a file of at most {cap}", _size(error.size)))
-        return None
-    except OSError as error:
-        problems.append(Problem(name, None, None, "a readable file", f"{type(error).__name__}: {error.strerror}"))
-        return None
-    return data
-
-
-class _NotRegular(Exception):
-    pass
-
-
-class _TooLarge(Exception):
-    def __init__(self, size: int):
-        super().__init__(size)
-        self.size = size
-
-
-def _read_regular(path: Path, limit: int) -> bytes:
-    """Open without following a link (O_NOFOLLOW) or waiting on a pipe (O_NONBLOCK), then read only a
-    regular file of at most ``limit`` bytes: the checks above cannot be raced by a swapped file."""
-    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    try:
-        found = os.fstat(descriptor)
-    except OSError:
-        os.close(descriptor)
-        raise
-    if not stat.S_ISREG(found.st_mode):
-        os.close(descriptor)
-        raise _NotRegular("a folder, device or pipe")
-    if found.st_size > limit:
-        os.close(descriptor)
-        raise _TooLarge(found.st_size)
-    with os.fdopen(descriptor, "rb") as handle:
-        data = handle.read(limit + 1)
-    if len(data) > limit:
-        raise _TooLarge(len(data))
-    return data
-
-
-def _size(size: int) -> str:
-    return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{size / 2**10:.0f} KB"
-
-
-def _read_text(path: Path, problems: list[Problem], limit: int = MAX_FILE_BYTES, optional: bool = False) -> str | None:
-    """The file's text; bytes that are not UTF-8 become lone surrogates, for ``_undecodable`` to name by row."""
-    data = read_bytes(path, problems, limit, optional=optional)
-    if data is None:
-        return None
-    return data.decode("utf-8-sig", errors="surrogateescape")  # a BOM from Excel is harmless
-
-
-def _split_rows(text: str, name: str, problems: list[Problem]) -> list[list[str] | None]:
-    """The file's rows; a malformed one (a stray or unclosed quote) is reported and left as None.
-
-    Reading starts again on the line after the one that began the bad row, so one
-    stray quote costs that row, not the rest of the file.
-    """
-    lines = io.StringIO(text, newline="").readlines()
-    rows: list[list[str] | None] = []
-    start = 0
-    while start < len(lines):
-        reader = csv.reader((lines[i] for i in range(start, len(lines))), strict=True)
-        read_to = 0  # lines of this pass taken by well-formed rows
-        try:
-            for cells in reader:
-                rows.append(cells)
-                read_to = reader.line_num
-            break
-        except csv.Error as error:
-            problems.append(
-                Problem(
-                    name,
-                    len(rows) + 1,
-                    None,
-                    "well-formed CSV (a quoted cell closed by a quote and then a comma or the end of the line)",
-                    str(error),
-                )
-            )
-            rows.append(None)
-            start += read_to + 1
-    return rows
-
-
-def _undecodable(name: str, line: int, cells: list[str], problems: list[Problem], header: list[str] | None = None) -> bool:
-    """Report a row holding bytes that were not UTF-8 (they decode to lone surrogates)."""
-    for i, cell in enumerate(cells):
-        bad = next((c for c in cell if "\udc80" <= c <= "\udcff"), None)
-        if bad is not None:
-            column = header[i] if header and i < len(header) else None
-            problems.append(
-                Problem(
-                    name,
-                    line,
-                    column,
-                    "UTF-8 text (save the file as 'CSV UTF-8')",
-                    f"byte 0x{ord(bad) - 0xDC00:02x}, which is not UTF-8 (Latin-1 or Windows-1252?)",
-                )
-            )
-            return True
-    return False
-
-
-def _unique(rows: dict[int, Row], key: str, name: str, problems: list[Problem]) -> dict[int, Row]:
+def _unique(rows: dict[int, files.Row], key: str, name: str, problems: list[files.Problem]) -> dict[int, files.Row]:
     first_line: dict[str, int] = {}
     for line, row in list(rows.items()):
         value = getattr(row, key)
         if value in first_line:
-            problems.append(Problem(name, line, key, f"a unique {key}", f"{value!r}, already on row {first_line[value]}"))
+            problems.append(files.Problem(name, line, key, f"a unique {key}", f"{value!r}, already on row {first_line[value]}"))
             rows.pop(line)
         else:
             first_line[value] = line
     return rows
 
 
-def _frame(rows: dict[int, Row], model: type[Row]) -> pd.DataFrame:
+def _frame(rows: dict[int, files.Row], model: type[files.Row]) -> pd.DataFrame:
     data = [dict(row.model_dump(), row=line) for line, row in rows.items()]
     return pd.DataFrame(data, columns=[*model.model_fields, "row"])
-
-
-def shown(value: str) -> str:
-    """A cell as a message quotes it: cut short past ``QUOTED_CHARACTERS``, ``an empty cell`` when empty."""
-    value = value if len(value) <= QUOTED_CHARACTERS else value[: QUOTED_CHARACTERS - 3] + "..."
-    return repr(value) if value else "an empty cell"

@@ -18,7 +18,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from sanctuarymap.data import basis, dataset, geodata, records, status
+from sanctuarymap.data import basis, dataset, files, geodata, records, status
 
 LICENCE = "Records: CC BY 4.0, Sanctuary Map 2017 editors (records/README.md); linked sources belong to their publishers"
 BOUNDARIES = "Boundaries: U.S. Census Bureau cartographic boundaries 2017 (public domain) via us-atlas 3.0.1; city points from Wikipedia"
@@ -103,19 +103,19 @@ def day_geojson(frame: gpd.GeoDataFrame, day: date) -> bytes:
 def records_zip(folder: Path, day: date) -> bytes:
     """Every CSV file in ``folder`` and its README, with a note on where they come from, as one zip.
 
-    Only what it claims to hold: regular files that lie in ``folder`` (``records.read_bytes``). A
+    Only what it claims to hold: regular files that lie in ``folder`` (``files.read_bytes``). A
     symbolic link (to /etc/passwd, say) or a path that leads outside is never read: ABOUT.txt names
     it as left out. ``day`` only names the download (the reader's day when they took it): the files
     hold the whole year.
     """
     folder = Path(folder)
     buffer = io.BytesIO()
-    left_out: list[records.Problem] = []
+    left_out: list[files.Problem] = []
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         prefix = file_name("records", day, "zip").removesuffix(".zip")
         names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".csv")) if folder.is_dir() else []
         for name in [*names, "README.md"]:
-            data = records.read_bytes(folder / name, left_out, records.MAX_FILE_BYTES, optional=True)
+            data = files.read_bytes(folder / name, left_out, files.MAX_FILE_BYTES, optional=True)
             if data is not None:
                 archive.writestr(f"{prefix}/{name}", data)
         note = f"Sanctuary Map 2017: the records, downloaded while viewing {day.isoformat()}.\n{LICENCE}.\nSource: {SOURCE}.\n"

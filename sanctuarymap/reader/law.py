@@ -16,10 +16,10 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from sanctuarymap.data import records, status
+from sanctuarymap.data import files, records, status
 
 FILE = "sanctuarymap-state-laws.csv"
-MAX_FILE_BYTES = records.MAX_SMALL_FILE_BYTES
+MAX_FILE_BYTES = files.MAX_SMALL_FILE_BYTES
 MAX_NAME = 200  # characters of a law's name or standing
 VERBS = {"requires_cooperation": "requires cooperation with ICE", "limits_cooperation": "limits cooperation with ICE"}
 
@@ -49,29 +49,27 @@ class StandingRow(BaseModel):
     standing: str
 
 
-def read(path: Path, events: pd.DataFrame, jurisdictions: pd.DataFrame) -> tuple[list[Standing], list[records.Problem]]:
+def read(path: Path, events: pd.DataFrame, jurisdictions: pd.DataFrame) -> tuple[list[Standing], list[files.Problem]]:
     """The file's rows in date order, and a problem for each row left out (unknown event or state).
 
-    Read as the records are (``records.read_rows``: a size cap, UTF-8, well-formed rows, problems
+    Read as the records are (``files.read_rows``: a size cap, UTF-8, well-formed rows, problems
     named by file, row and column). A missing file is no laws and no problem.
     """
-    problems: list[records.Problem] = []
-    found = records.read_rows(Path(path), StandingRow, problems, problems, MAX_FILE_BYTES, optional=True)
+    problems: list[files.Problem] = []
+    found = files.read_rows(Path(path), StandingRow, problems, problems, MAX_FILE_BYTES, optional=True)
     days = dict(zip(events["event_id"], events["date"]))
     states = set(jurisdictions.loc[jurisdictions["kind"] == "state", "jurisdiction_id"])
     rows: list[Standing] = []
     for line, row in found.items():
         if row.event_id not in days:
-            problems.append(records.Problem(FILE, line, "event_id", f"an event_id of {records.EVENTS_FILE}", records.shown(row.event_id)))
+            problems.append(files.Problem(FILE, line, "event_id", f"an event_id of {records.EVENTS_FILE}", files.shown(row.event_id)))
         elif row.state_id not in states:
-            problems.append(records.Problem(FILE, line, "state_id", "a state's jurisdiction_id", records.shown(row.state_id)))
+            problems.append(files.Problem(FILE, line, "state_id", "a state's jurisdiction_id", files.shown(row.state_id)))
         elif not row.law:
-            problems.append(records.Problem(FILE, line, "law", "the law's short name", "nothing"))
+            problems.append(files.Problem(FILE, line, "law", "the law's short name", "nothing"))
         elif len(row.law) > MAX_NAME or len(row.standing) > MAX_NAME:
             column = "law" if len(row.law) > MAX_NAME else "standing"
-            problems.append(
-                records.Problem(FILE, line, column, f"at most {MAX_NAME} characters", f"{len(getattr(row, column))} characters")
-            )
+            problems.append(files.Problem(FILE, line, column, f"at most {MAX_NAME} characters", f"{len(getattr(row, column))} characters"))
         else:
             rows.append(Standing(row.event_id, days[row.event_id], row.state_id, row.law, row.standing))
     return sorted(rows, key=lambda s: (s.day, s.event_id)), problems

@@ -17,12 +17,12 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from sanctuarymap.data import records, status
+from sanctuarymap.data import files, records, status
 from sanctuarymap.reader import story
 
 FILE = "sanctuarymap-moments.csv"
 COLUMNS = ["event_id", "headline", "text", "colour", "jurisdiction_id", "bounds"]
-MAX_FILE_BYTES = records.MAX_SMALL_FILE_BYTES
+MAX_FILE_BYTES = files.MAX_SMALL_FILE_BYTES
 MAX_HEADLINE = 200  # characters
 MAX_TEXT = 2000
 
@@ -53,30 +53,30 @@ class MomentRow(BaseModel):
     bounds: str
 
 
-def read(path: Path, events: pd.DataFrame, known_ids: Collection[str]) -> tuple[list[Moment], list[records.Problem]]:
+def read(path: Path, events: pd.DataFrame, known_ids: Collection[str]) -> tuple[list[Moment], list[files.Problem]]:
     """The moments of the file in its order, and a problem for each row left out.
 
-    The file is read as the records are (``records.read_rows``: a size cap, UTF-8, well-formed rows,
+    The file is read as the records are (``files.read_rows``: a size cap, UTF-8, well-formed rows,
     every problem named by file, row and column). A row needs an event of ``events``, a colouring
     (``status.DIMENSIONS``), a headline and a text, and exactly one view: a ``jurisdiction_id`` of
     ``known_ids`` or ``bounds`` written ``south;west;north;east``. A missing file is no moments and no
     problem: the story is optional.
     """
-    problems: list[records.Problem] = []
-    rows = records.read_rows(Path(path), MomentRow, problems, problems, MAX_FILE_BYTES, optional=True)
+    problems: list[files.Problem] = []
+    rows = files.read_rows(Path(path), MomentRow, problems, problems, MAX_FILE_BYTES, optional=True)
     days = dict(zip(events["event_id"], events["date"]))
     known = set(known_ids)
     moments: list[Moment] = []
     for line, row in rows.items():
 
         def problem(column: str, expected: str, found: str, line: int = line) -> None:
-            problems.append(records.Problem(FILE, line, column, expected, found))
+            problems.append(files.Problem(FILE, line, column, expected, found))
 
         before = len(problems)
         if row.event_id not in days:
-            problem("event_id", f"an event_id of {records.EVENTS_FILE}", records.shown(row.event_id))
+            problem("event_id", f"an event_id of {records.EVENTS_FILE}", files.shown(row.event_id))
         if row.colour not in status.DIMENSIONS:
-            problem("colour", f"one of {', '.join(status.DIMENSIONS)}", records.shown(row.colour))
+            problem("colour", f"one of {', '.join(status.DIMENSIONS)}", files.shown(row.colour))
         for column, limit in (("headline", MAX_HEADLINE), ("text", MAX_TEXT)):
             value = getattr(row, column)
             if not value:
@@ -85,10 +85,10 @@ def read(path: Path, events: pd.DataFrame, known_ids: Collection[str]) -> tuple[
                 problem(column, f"at most {limit} characters", f"{len(value)} characters")
         bounds = _bounds(row.bounds) if row.bounds else None
         if row.bounds and bounds is None:
-            problem("bounds", "south;west;north;east in degrees, south < north and west < east", records.shown(row.bounds))
+            problem("bounds", "south;west;north;east in degrees, south < north and west < east", files.shown(row.bounds))
         place = row.jurisdiction_id or None
         if place is not None and place not in known:
-            problem("jurisdiction_id", "a jurisdiction on the map", records.shown(place))
+            problem("jurisdiction_id", "a jurisdiction on the map", files.shown(place))
         if (place is None) == (not row.bounds):
             problem("bounds", "a jurisdiction_id or bounds, not both", "both" if place else "neither")
         if len(problems) == before:

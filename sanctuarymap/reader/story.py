@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from sanctuarymap.data import records, status
-from sanctuarymap.reader import glossary, plural
+from sanctuarymap.data import files, plural, records, status
+from sanctuarymap.reader import glossary
 
 # An event's sources: a DataFrame of them, or its rows (dataset.Dataset.sources_by_event).
 Sources = pd.DataFrame | Sequence[Any]
@@ -158,7 +158,7 @@ def count_on(recs: records.Records, day: date) -> int:
     return int(dates.searchsorted(day, side="right") - dates.searchsorted(day, side="left"))
 
 
-def problems_table(problems: list[records.Problem]) -> pd.DataFrame:
+def problems_table(problems: list[files.Problem]) -> pd.DataFrame:
     """Problems as rows a reader can scan: file, row, column, expected, found."""
     return pd.DataFrame([vars(p) for p in problems], columns=["file", "row", "column", "expected", "found"])
 

@@ -12,7 +12,7 @@ from datetime import date
 
 import pandas as pd
 
-from sanctuarymap.data import basis, records, status
+from sanctuarymap.data import basis, kinds, records, status
 
 # Column names as the reader sees them; the jurisdiction id is kept (hidden) to select a row's place.
 PLACE, KIND, STATE, LATEST_DAY, LATEST_KIND = "Place", "Kind", "State", "Latest event", "Latest event kind"
@@ -22,7 +22,7 @@ BASIS_HELP = (
     "group, law firm or law clinic) names it, and no own act of the place says otherwise; federal list: only a federal "
     "report, letter or finding names it"
 )
-KIND_NAMES = {"state": "State", "county": "County", "city": "City"}
+KIND_NAMES = {key: kinds.KINDS[key].label for key in kinds.MAPPED}
 COLUMNS = ["jurisdiction_id", PLACE, KIND, STATE, *(d.label for d in status.DIMENSIONS.values()), BASIS, LATEST_DAY, LATEST_KIND]
 
 

@@ -14,10 +14,10 @@ from typing import Any
 
 import pandas as pd
 
-from sanctuarymap.data import status
+from sanctuarymap.data import kinds, status
 from sanctuarymap.reader import moments, table, view
 
-KINDS = ("state", "county", "city")
+KINDS = kinds.MAPPED
 MAX_SEARCH = 100  # characters of search text kept from a URL
 
 

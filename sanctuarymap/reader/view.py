@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from sanctuarymap.data import records, status
+from sanctuarymap.data import files, records, status
 
 _LOG = logging.getLogger(__name__)
 # A day as the URL and the map page write it: ASCII digits only, so "２０１７" or "²" is no day.
@@ -177,7 +177,7 @@ def _new_report(session: Mapping[str, Any], first: date, last: date) -> PageRepo
 def _refused(session: Mapping[str, Any], value: object) -> None:
     if isinstance(session, MutableMapping) and not session.get("report_refused"):
         session["report_refused"] = True
-        _LOG.warning("ignored a map report that is not of the expected shape: %s", records.shown(repr(value)))
+        _LOG.warning("ignored a map report that is not of the expected shape: %s", files.shown(repr(value)))
 
 
 def to_query(current: View) -> dict[str, str]:

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from harness.apptest import map_component, markdown_text, start
 from harness.browser import ROOT
-from sanctuarymap.data import dataset, geodata, records
+from sanctuarymap.data import dataset, files, geodata, records
 from sanctuarymap.reader import download, law, moments, tools, view
 
 DAY = date(2017, 9, 15)
@@ -182,9 +182,9 @@ def test_the_records_readme_states_every_cap():
     readme = (ROOT / "records" / "README.md").read_text(encoding="utf-8")
     caps = dict(re.findall(r"^\| `([a-z0-9.-]+)` \| ([0-9]+ MB) \|", readme, flags=re.MULTILINE))
     assert caps == {
-        records.JURISDICTIONS_FILE: f"{records.MAX_FILE_BYTES // 2**20} MB",
-        records.EVENTS_FILE: f"{records.MAX_FILE_BYTES // 2**20} MB",
-        records.SOURCES_FILE: f"{records.MAX_FILE_BYTES // 2**20} MB",
+        records.JURISDICTIONS_FILE: f"{files.MAX_FILE_BYTES // 2**20} MB",
+        records.EVENTS_FILE: f"{files.MAX_FILE_BYTES // 2**20} MB",
+        records.SOURCES_FILE: f"{files.MAX_FILE_BYTES // 2**20} MB",
         moments.FILE: f"{moments.MAX_FILE_BYTES // 2**20} MB",
         law.FILE: f"{law.MAX_FILE_BYTES // 2**20} MB",
     }
@@ -215,13 +215,13 @@ def test_a_100000_character_cell_is_cut_short_in_every_message(monkeypatch, reco
     assert not at.exception
     shown = problems_shown(at)
     assert len(shown) == 8
-    assert all(len(p["found"]) <= records.QUOTED_CHARACTERS + 2 for p in shown), [p["found"] for p in shown]
+    assert all(len(p["found"]) <= files.QUOTED_CHARACTERS + 2 for p in shown), [p["found"] for p in shown]
     assert all(len(str(value)) < 200 for p in shown for value in p.values())
     assert len(everything_as_markdown(at)) < 10_000
 
 
 def test_every_problem_is_short_whatever_its_check_found():
-    problem = records.Problem("x" * 1_000, 2, "y" * 1_000, "z" * 1_000, "w" * 100_000)
+    problem = files.Problem("x" * 1_000, 2, "y" * 1_000, "z" * 1_000, "w" * 100_000)
     assert len(str(problem)) < 1_300
 
 

@@ -18,7 +18,7 @@ import pytest
 from shapely.geometry import Point
 
 from harness.browser import ROOT
-from sanctuarymap.data import dataset, geodata, records, status
+from sanctuarymap.data import dataset, geodata, join, records, status
 
 RECORDS = ROOT / "records"
 GEODATA = ROOT / "geodata"
@@ -49,7 +49,7 @@ def test_shipped_records_have_no_problem_and_meet_the_floor(shipped):
 
 def test_every_jurisdiction_joins_to_a_shape(shipped, boundaries):
     rows = [(j.row, j) for j in shipped.jurisdictions.itertuples()]
-    assert geodata.check_join(rows, boundaries) == []
+    assert join.check(rows, boundaries) == []
 
 
 def test_every_event_has_a_dated_http_source(shipped):
@@ -236,7 +236,7 @@ ICE_NAMED = ROOT / "tests" / "data" / "ice-ddor-2017-named.csv"
 def test_every_place_ices_reports_named_is_on_the_map_or_knowingly_left_out(shipped, boundaries):
     named = pd.read_csv(ICE_NAMED, dtype=str, keep_default_na=False)
     rows = [(j.row, j) for j in shipped.jurisdictions.itertuples()]
-    unjoined = {p.row for p in geodata.check_join(rows, boundaries)}
+    unjoined = {p.row for p in join.check(rows, boundaries)}
     drawn = {j.jurisdiction_id for line, j in rows if line not in unjoined}
     on_record = named[named["jurisdiction_id"] != ""]
     assert sorted(set(on_record["jurisdiction_id"]) - drawn) == []

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from harness.browser import TEST_DATA
-from sanctuarymap.data import records, status
+from sanctuarymap.data import files, records, status
 
 EVENTS = records.EVENTS_FILE
 SOURCES = records.SOURCES_FILE
@@ -47,7 +47,7 @@ def frames(recs: records.Records) -> dict[str, pd.DataFrame]:
     return {JURISDICTIONS: recs.jurisdictions, EVENTS: recs.events, SOURCES: recs.sources}
 
 
-def assert_accounted(folder: Path, recs: records.Records, problems: list[records.Problem]) -> None:
+def assert_accounted(folder: Path, recs: records.Records, problems: list[files.Problem]) -> None:
     """Nothing is lost silently: every non-blank row of every file is loaded or named in a problem."""
     for name, frame in frames(recs).items():
         whole_file = any(p.file == name and p.row in (None, 1) and p.found != "an extra column, ignored" for p in problems)
@@ -66,11 +66,11 @@ def assert_accounted(folder: Path, recs: records.Records, problems: list[records
                 assert line in set(frame["row"]) or line in named, f"{name} row {line} was lost without a word"
 
 
-def problems_of(problems: list[records.Problem], name: str) -> list[records.Problem]:
+def problems_of(problems: list[files.Problem], name: str) -> list[files.Problem]:
     return [p for p in problems if p.file == name]
 
 
-def assert_named(problem: records.Problem, name: str, row: int | None = None, column: str | None = None) -> None:
+def assert_named(problem: files.Problem, name: str, row: int | None = None, column: str | None = None) -> None:
     assert (problem.file, problem.row, problem.column) == (name, row, column)
     where = name + (f", row {row}" if row is not None else "") + (f", column {column!r}" if column else "")
     assert str(problem).startswith(where + ": expected "), str(problem)
@@ -142,7 +142,7 @@ def test_fifty_megabyte_file_is_refused_unread(records_dir, monkeypatch):
     recs, problems = records.read(records_dir)
     (problem,) = problems_of(problems, EVENTS)
     assert_named(problem, EVENTS)
-    assert f"at most {records.MAX_FILE_BYTES // 2**20} MB" in problem.expected and "50.0 MB" in problem.found
+    assert f"at most {files.MAX_FILE_BYTES // 2**20} MB" in problem.expected and "50.0 MB" in problem.found
     assert len(recs.jurisdictions) == ALL[JURISDICTIONS]
     assert_accounted(records_dir, recs, problems)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from harness.browser import ROOT
-from sanctuarymap.data import dataset, geodata, records
+from sanctuarymap.data import dataset, files, geodata, join, records
 
 GEODATA = ROOT / "geodata"
 STATES, COUNTIES, CITIES = geodata.STATES_FILE, geodata.COUNTIES_FILE, geodata.CITIES_FILE
@@ -61,7 +61,7 @@ def write_features(folder: Path, name: str, collection: dict) -> None:
     (folder / name).write_text(json.dumps(collection), encoding="utf-8")
 
 
-def only(problems: list[records.Problem], name: str) -> records.Problem:
+def only(problems: list[files.Problem], name: str) -> files.Problem:
     (problem,) = [p for p in problems if p.file == name]
     return problem
 
@@ -266,7 +266,7 @@ def add_jurisdiction(records_dir: Path, line: str) -> int:
 
 
 def read_joined(records_dir: Path, boundaries: geodata.Boundaries):
-    return records.read(records_dir, check_jurisdictions=lambda rows: geodata.check_join(rows, boundaries))
+    return join.read(records_dir, boundaries)
 
 
 def test_a_second_jurisdiction_with_cook_countys_geoid_is_refused_naming_both_rows(records_dir, shipped):
@@ -277,7 +277,7 @@ def test_a_second_jurisdiction_with_cook_countys_geoid_is_refused_naming_both_ro
     assert (problem.file, problem.row, problem.column) == (JURISDICTIONS, row, "geoid")
     assert problem.found == "GEOID 17031, already drawn by 'il-cook-county' on row 4"
     assert "il-cook-again" not in set(recs.jurisdictions["jurisdiction_id"])
-    drawn = geodata.drawn_shapes(recs.jurisdictions)
+    drawn = join.drawn_shapes(recs.jurisdictions)
     assert list(drawn.loc[drawn["geoid"] == "17031", "jurisdiction_id"]) == ["il-cook-county"]
 
 

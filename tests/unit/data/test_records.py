@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sanctuarymap.data import records
+from sanctuarymap.data import files, records
 
 EVENTS = records.EVENTS_FILE
 SOURCES = records.SOURCES_FILE
@@ -19,7 +19,7 @@ def append(folder: Path, name: str, line: str) -> None:
         f.write(line + "\n")
 
 
-def only_problem(folder: Path) -> records.Problem:
+def only_problem(folder: Path) -> files.Problem:
     _, problems = records.read(folder)
     assert len(problems) == 1, [str(p) for p in problems]
     return problems[0]

@@ -7,8 +7,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from sanctuarymap.data import records, status
-from sanctuarymap.reader import plural, story
+from sanctuarymap.data import plural, records, status
+from sanctuarymap.reader import story
 
 
 def test_timeline_escapes_text_and_links_only_web_urls():

@@ -9,9 +9,9 @@ import streamlit as st
 from streamlit.runtime.app_session import AppSession
 from streamlit_folium import st_folium
 
-from sanctuarymap.data import basis, dataset, plural, status
+from sanctuarymap.data import basis, dataset, plural, status, year
 from sanctuarymap.page import maps, payload
-from sanctuarymap.reader import chart, compare, download, glossary, moments, story, table, tools, view
+from sanctuarymap.reader import card, chart, compare, download, edition, glossary, story, table, tools, view
 from sanctuarymap.server import budget
 
 HERE = Path(__file__).parent
@@ -22,23 +22,24 @@ GEODATA = Path(os.environ.get("SANCTUARYMAP_GEODATA", HERE / "geodata"))
 # Where the changes payload is written: the static folder beside this script serves it at
 # maps.GENERATED_URL (the tests run the app from a temporary copy of static/, or write elsewhere).
 GENERATED = Path(os.environ.get("SANCTUARYMAP_GENERATED", HERE / maps.GENERATED_FOLDER))
-# The loaded, joined dataset, kept on disk by content (dataset.load): a new process starts from it.
+# The loaded, joined dataset and what the page is handed, kept on disk by content (edition.load): a new process starts from it.
 CACHE = Path(os.environ.get("SANCTUARYMAP_CACHE") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sanctuarymap")
 # One copy of the loaded, joined data for every session: never copied per viewer. Keyed by the
 # files' sizes and times too, so an edit shows on the next rerun; the copy it replaces is let go.
 # No reader's client may starve the others: a session's reruns beyond a few a second wait their turn.
 budget.install(AppSession)
-load_dataset = st.cache_resource(show_spinner="Loading records and boundaries…", max_entries=2)(dataset.load)
+load_edition = st.cache_resource(show_spinner="Loading records and boundaries…", max_entries=2)(edition.load)
 
 st.set_page_config(page_title="Sanctuary Map 2017", page_icon="🗺️", layout="wide")
 st.html(HERE / "static" / "css" / "page.css")
 
-data = load_dataset(str(RECORDS), str(GEODATA), freeze=True, version=dataset.files_version(RECORDS, GEODATA), cache=CACHE)
+shown = load_edition(str(RECORDS), str(GEODATA), freeze=True, version=dataset.files_version(RECORDS, GEODATA), cache=CACHE)
+data = shown.data
 # Every status change, published once per content as a static file the map page fetches and caches.
-changes_url = f"{maps.GENERATED_URL}/{payload.publish(data.changes_body, GENERATED)}"
+changes_url = f"{maps.GENERATED_URL}/{payload.publish(shown.changes_body, GENERATED)}"
 names = data.names
 
-view.settle(st.session_state, st.query_params, data.first_day, data.last_day, names, default_day=date(2017, 4, 21))
+view.settle(st.session_state, st.query_params, data.first_day, data.last_day, names, default_day=year.DEFAULT_DAY)
 # The editors' key moments, loaded with the records (the state laws beneath local policy too: data.panel_html).
 key_moments = data.moments
 tools.settle(
@@ -171,13 +172,15 @@ def the_day() -> None:
                 on_click="ignore",
             )
     recent_slot.markdown(
-        f'<h2 class="sm-h2">On {story.day_label(day)}</h2>'
+        f'<h2 class="sm-h2">On {year.day_label(day)}</h2>'
         + data.recent_html(day)
         # What the page's live region reads out (static/js/page.js): the day settled on and its events.
         + f'<div hidden data-announce="{html.escape(story.announcement(data.records, day, names), quote=True)}"></div>',
         unsafe_allow_html=True,
     )
-    chart_slot.vega_lite_chart(chart.category_counts(data.chart_areas[colour], colour, day, data.first_day, data.last_day), width="stretch")
+    chart_slot.vega_lite_chart(
+        chart.category_counts(shown.chart_areas[colour], colour, day, data.first_day, data.last_day), width="stretch"
+    )
     downloads = downloads_slot.columns(3)
     downloads[0].download_button(
         "The day as CSV",
@@ -222,7 +225,7 @@ def key_moment() -> None:
             on_click=lambda: tools.go_to_moment(st.session_state, key_moments, st.session_state.moment + 1),
             width="stretch",
         )
-        st.markdown(moments.card_html(moment, index, len(key_moments), data.sources_by_event), unsafe_allow_html=True)
+        st.markdown(card.moment_html(moment, index, len(key_moments), data.sources_by_event), unsafe_allow_html=True)
 
 
 def readers_tools(day: date, colour: str, selected: str | None) -> None:
@@ -231,7 +234,7 @@ def readers_tools(day: date, colour: str, selected: str | None) -> None:
     if compared_with:
         early, late = compare.ordered(day, compared_with)
         st.html(
-            f'<h2 class="sm-h2">What changed from {story.day_label(early)} to {story.day_label(late)}, '
+            f'<h2 class="sm-h2">What changed from {year.day_label(early)} to {year.day_label(late)}, '
             f"by {status.DIMENSIONS[colour].label.lower()}</h2>"
         )
         st.caption(
@@ -270,7 +273,7 @@ def readers_tools(day: date, colour: str, selected: str | None) -> None:
             search=chosen_filters[0],
         )
         st.caption(
-            f"{len(shown)} of {len(whole)} places on {story.day_label(day)}. Select a row to open the place "
+            f"{len(shown)} of {len(whole)} places on {year.day_label(day)}. Select a row to open the place "
             "(keyboard: arrows to a row, Shift+Space); sort by a column's header."
         )
         table_key = table.widget_key(selected, day, colour, *chosen_filters)
@@ -283,7 +286,7 @@ def readers_tools(day: date, colour: str, selected: str | None) -> None:
             on_select=lambda: tools.select_from_table(st.session_state, shown, table_key),
             selection_mode="single-row",
             selection_default={"selection": {"rows": table.position_of(shown, selected)}},
-            alt=f"Every place on record and where it stood on {story.day_label(day)}",
+            alt=f"Every place on record and where it stood on {year.day_label(day)}",
             width="stretch",
         )
 

@@ -33,11 +33,13 @@ import json
 import os
 import random
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 import gevent
 from locust import User, constant_pacing, events, task
 from streamlit_protocol import MAP, StreamlitRun, find_widget, stream_url, widget_state
+
+from sanctuarymap.data import year
 
 DAY_WIDGET = os.environ.get("SANCTUARYMAP_DAY_WIDGET", MAP)
 # If set, every rerun time (ms) since the last viewer arrived, and when that was, are written here as
@@ -48,7 +50,7 @@ TIMES_FILE = os.environ.get("SANCTUARYMAP_LOCUST_TIMES")
 CLICK_EVERY = int(os.environ.get("SANCTUARYMAP_LOCUST_CLICK_EVERY", "10"))
 # Places of the shipped records a viewer clicks, in turn.
 PLACES = ["il-chicago", "ca-los-angeles", "ca-san-francisco", "ny-new-york", "tx-austin", "ca", "tx", "or"]
-FIRST_DAY, LAST_DAY = date(2017, 1, 1), date(2017, 12, 31)
+FIRST_DAY, LAST_DAY = year.FIRST_DAY, year.LAST_DAY
 
 
 _rerun_times: list[float] = []

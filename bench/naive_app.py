@@ -34,7 +34,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 from streamlit_folium import st_folium
 
-from sanctuarymap.data import dataset, status
+from sanctuarymap.data import dataset, status, year
 from sanctuarymap.page import maps
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,7 +75,7 @@ if "day" not in st.session_state:
     try:
         start = date.fromisoformat(st.query_params.get("day", ""))
     except ValueError:
-        start = date(2017, 4, 21)
+        start = year.DEFAULT_DAY
     st.session_state.day = min(max(start, data.first_day), data.last_day)
 colour = st.query_params.get("colour", "sanctuary")
 colour = colour if colour in status.DIMENSIONS else "sanctuary"

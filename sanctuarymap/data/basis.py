@@ -15,13 +15,12 @@ from typing import Any
 
 import pandas as pd
 
-from sanctuarymap.data import records, status
-from sanctuarymap.reader import story
+from sanctuarymap.data import records, status, year
 
 OWN_ACT, TRACKER_LIST, FEDERAL_LIST = "own act", "tracker list", "federal list"
 BASES = (OWN_ACT, TRACKER_LIST, FEDERAL_LIST)
 # The day the About page and records/README.md count on: the last day the map replays.
-COUNTED_ON = date(2017, 12, 31)
+COUNTED_ON = year.LAST_DAY
 
 
 def of_day(kind_of: Mapping[str, str], changes: pd.DataFrame, jurisdiction_ids: Iterable[str], day: date) -> list[str]:
@@ -69,8 +68,8 @@ def tracker_lists(recs: records.Records) -> pd.DataFrame:
         rows.append(
             {
                 "event_id": event.event_id,
-                "when": story.when_label(event.date, event.date_precision),
-                "list": story.list_name(sources[sources["event_id"] == event.event_id]),
+                "when": year.when_label(event.date, event.date_precision),
+                "list": list_name(sources[sources["event_id"] == event.event_id]),
                 "named": len(named),
                 "only_here": sum(int(events_per_place.get(j, 0) == 1) for j in named),
             }
@@ -102,3 +101,12 @@ is the list's claim, never the place's own policy. On {COUNTED_ON.day} {COUNTED_
 | --- | --- | --- | --- | --- |
 {list_rows}
 """
+
+
+def list_name(sources: pd.DataFrame | Iterable[Any]) -> str:
+    """A tracker's list as the panel and the About page name it: its first source's outlet and title."""
+    source: Any  # a row from itertuples: pandas-stubs types each field as any scalar
+    for source in sources.itertuples(index=False) if isinstance(sources, pd.DataFrame) else sources:
+        title = source.title if isinstance(source.title, str) and source.title else records.UNTITLED
+        return f"{source.outlet}, “{title}”"
+    return ""

@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import functools
-import gc
-import hashlib
 import os
-import pickle
-import sys
-import tempfile
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -18,19 +13,11 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-import geopandas as gpd
 import pandas as pd
-import pyarrow as pa
-import shapely
 
-from sanctuarymap.data import files, geodata, join, records, status
-from sanctuarymap.page import payload
-from sanctuarymap.reader import chart, law, moments, story
+from sanctuarymap.data import files, geodata, join, law, moments, records, status, year
+from sanctuarymap.reader import story
 
-# The span the page replays; earlier events only set where each jurisdiction starts the year
-# (records.EARLIEST_DATE .. records.LATEST_DATE is the span an event may be dated in).
-FIRST_DAY = date(2017, 1, 1)
-LAST_DAY = date(2017, 12, 31)
 # By these names in the class below, whose fields ``records`` and ``moments`` hide the modules.
 Problem = files.Problem
 Moment = moments.Moment
@@ -75,11 +62,11 @@ class Dataset:
 
     @property
     def first_day(self) -> date:
-        return FIRST_DAY
+        return year.FIRST_DAY
 
     @property
     def last_day(self) -> date:
-        return LAST_DAY
+        return year.LAST_DAY
 
     @cached_property
     def names(self) -> dict[str, str]:
@@ -93,13 +80,6 @@ class Dataset:
         table = self.records.jurisdictions
         columns = zip(table["jurisdiction_id"], table["name"], table["kind"], table["state"])
         return {j: geodata.display_name(name, kind, state) for j, name, kind, state in columns}
-
-    @cached_property
-    def changes_body(self) -> bytes:
-        """The changes payload the page replays from, as the JSON bytes served to it."""
-        labels = geodata.labels(self.boundaries, self.drawn, self.records.jurisdictions)
-        built = payload.build(self.changes, self.records.events, self.drawn, self.all_names, self.first_day, self.last_day, labels)
-        return payload.encode(built)
 
     @cached_property
     def event_days(self) -> list[date]:
@@ -179,12 +159,6 @@ class Dataset:
             state.pop(name, None)
         return state
 
-    @cached_property
-    def chart_areas(self) -> dict[str, pa.Table]:
-        """The chart's rows for each dimension: the same on every day, so built once, and handed to
-        Streamlit as Arrow (what it sends), which spares it a conversion from pandas on every rerun."""
-        return {key: pa.Table.from_pandas(chart.areas(self.counts, key, self.first_day), preserve_index=False) for key in status.DIMENSIONS}
-
 
 def files_version(*folders: Path | str) -> str:
     """Path, size and modification time (ns) of every file in ``folders``, in one string that changes
@@ -219,43 +193,14 @@ def _boundaries(geodata_dir: str, version: str) -> tuple[geodata.Boundaries, lis
     return geodata.read(Path(geodata_dir))
 
 
-def load(records_dir: Path, geodata_dir: Path, *, freeze: bool = False, version: object = None, cache: Path | None = None) -> Dataset:
+def load(records_dir: Path, geodata_dir: Path) -> Dataset:
     """Read both folders; keep what is valid, list the rest.
 
     Every jurisdiction kept has all its shapes, and no shape draws two jurisdictions
-    (``join.check``): those that would are left out of the records, with a problem each.
-
-    ``freeze`` is for a server that keeps the dataset until its files change: everything derived
-    from it is computed now and moved out of the garbage collector's reach. ``version`` is not
-    read: it is for the caller's cache key (``files_version``).
-
-    ``cache``, a folder: the loaded, joined and derived dataset is kept there as a file named by the
-    content of both folders and of this package's code (``cache_key``), and read back instead of loading
-    when it exists (with every county on record, seconds instead of the ten a cold server took). The
-    folder holds only files this function writes: it must not be writable by anyone untrusted (pickle).
+    (``join.check``): those that would are left out of the records, with a problem each. The server
+    loads through ``edition.load``, which keeps the result on disk and builds what the page is handed.
     """
-    if freeze:
-        # Let the collector reach the datasets an earlier edit replaced (their cache let them go).
-        gc.unfreeze()
-        gc.collect()
-    cached = Path(cache) / f"dataset-{cache_key(records_dir, geodata_dir)}.pickle" if cache else None
-    data = _read_cached(cached) if cached else None
-    if data is None:
-        data = _load(Path(records_dir), Path(geodata_dir))
-        if freeze or cached:
-            for name, member in vars(Dataset).items():
-                if isinstance(member, cached_property) and not name.startswith("_"):
-                    getattr(data, name)
-        if cached:
-            _write_cached(cached, data)
-    if freeze:
-        for name, member in vars(Dataset).items():
-            if isinstance(member, cached_property):
-                getattr(data, name)
-        # Streamlit runs a full garbage collection after every script run; with every county on
-        # record it walked ~730,000 loaded objects each time, 390 ms a rerun (docs/benchmarks.md).
-        gc.freeze()
-    return data
+    return _load(Path(records_dir), Path(geodata_dir))
 
 
 def _load(records_dir: Path, geodata_dir: Path) -> Dataset:
@@ -271,61 +216,10 @@ def _load(records_dir: Path, geodata_dir: Path) -> Dataset:
         changes=changes,
         drawn=drawn,
         views=geodata.views(boundaries, drawn),
-        counts=status.daily_counts(changes, mapped, FIRST_DAY, LAST_DAY),
+        counts=status.daily_counts(changes, mapped, year.FIRST_DAY, year.LAST_DAY),
         problems=problems,
     )
     data.moments, moment_problems = moments.read(records_dir / moments.FILE, recs.events, data.names)
     data.state_laws, law_problems = law.read(records_dir / law.FILE, recs.events, recs.jurisdictions)
     data.problems += moment_problems + law_problems
     return data
-
-
-PACKAGE = Path(__file__).resolve().parent
-
-
-def cache_key(*folders: Path | str) -> str:
-    """A digest of every file's name and bytes in ``folders``, of this package's code, and of the versions
-    of Python and the libraries whose objects the dataset holds: any change gives another key. Reading the
-    shipped files costs a few milliseconds; every county's, about 10 MB, a few tens."""
-    digest = hashlib.sha256()
-    for part in (sys.version, pd.__version__, pa.__version__, gpd.__version__, shapely.__version__):
-        digest.update(part.encode() + b"\0")
-    for folder in (*folders, PACKAGE):
-        try:
-            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-        except OSError:
-            digest.update(b"missing\0")
-            continue
-        for entry in entries:
-            if entry.is_file() and not entry.name.endswith(".pyc"):
-                digest.update(entry.name.encode() + b"\0")
-                try:
-                    digest.update(hashlib.sha256(Path(entry.path).read_bytes()).digest())
-                except OSError:
-                    digest.update(b"unreadable\0")
-    return digest.hexdigest()[:32]
-
-
-def _read_cached(path: Path) -> Dataset | None:
-    try:
-        with path.open("rb") as f:
-            data = pickle.load(f)  # noqa: S301 (a file this function's own process wrote; see load)
-    except FileNotFoundError:
-        return None
-    except Exception:  # noqa: BLE001 (a torn or stale file: loaded afresh and written again)
-        return None
-    return data if isinstance(data, Dataset) else None
-
-
-def _write_cached(path: Path, data: Dataset) -> None:
-    """Written beside, then renamed: a reader never sees half a file; older datasets are removed."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".dataset-", delete=False) as f:
-            pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(f.name, path)
-        for old in path.parent.glob("dataset-*.pickle"):
-            if old != path:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass  # a cache that cannot be written only costs the next start its time

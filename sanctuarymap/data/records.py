@@ -22,16 +22,18 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
-from sanctuarymap.data import files, kinds, plural, status
+from sanctuarymap.data import files, kinds, plural, status, year
 
 JURISDICTIONS_FILE = "sanctuarymap-jurisdictions.csv"
 EVENTS_FILE = "sanctuarymap-events.csv"
 SOURCES_FILE = "sanctuarymap-sources.csv"
 
-# The span an event may be dated in (dataset.FIRST_DAY .. dataset.LAST_DAY is the span the page replays).
+# The span an event may be dated in (year.FIRST_DAY .. year.LAST_DAY is the span the page replays).
 EARLIEST_DATE = date(1970, 1, 1)
-LATEST_DATE = date(2017, 12, 31)
+LATEST_DATE = year.LAST_DAY
 LIST_SEPARATOR = ";"
+# How the page and the downloads write a source whose title is not on record.
+UNTITLED = "title not recorded"
 
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

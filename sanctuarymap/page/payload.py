@@ -14,6 +14,7 @@ import json
 import os
 import tempfile
 import time
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, TypedDict, cast
@@ -21,7 +22,6 @@ from typing import Any, TypedDict, cast
 import pandas as pd
 
 from sanctuarymap.data import status
-from sanctuarymap.reader import glossary
 
 VERSION = 1
 # The caption names at most this many of a day's events; the page says how many more there were.
@@ -65,11 +65,13 @@ def build(
     first: date,
     last: date,
     labels: list[list[Any]] | None = None,
+    terms: Mapping[str, str] | None = None,
 ) -> ChangesPayload:
     """The payload for ``changes`` (``status.timeline``), the ``events`` of the records and the ``drawn`` shapes.
 
     ``names`` gives the display name of every jurisdiction (the nation's too); labels and colours come
-    from ``status``; ``labels`` are the names the map writes on itself (``geodata.labels``).  A change
+    from ``status``; ``labels`` are the names the map writes on itself (``geodata.labels``); ``terms`` names
+    the glossary entry that explains a category (``glossary.CATEGORY_TERMS``), for the legend to link to.  A change
     before ``first`` gets day -1: only the last one of each place and dimension is kept, since the page never shows a day before ``first``.
     """
     place_index = {j: i for i, j in enumerate(names)}
@@ -82,14 +84,16 @@ def build(
         places=[[j, name] for j, name in names.items()],
         shapes=shapes,
         kinds=[kind.label for kind in status.EVENT_KINDS.values()],
-        dimensions=[_dimension_changes(dimension, relevant, place_index, first) for dimension in status.DIMENSIONS.values()],
+        dimensions=[_dimension_changes(dimension, relevant, place_index, first, terms or {}) for dimension in status.DIMENSIONS.values()],
         events=_caption_days(events, place_index, first, last),
         no_record=[status.NO_RECORD.label, status.NO_RECORD.colour],
         labels=labels or [],
     )
 
 
-def _dimension_changes(dimension: status.Dimension, changes: pd.DataFrame, place_index: dict[str, int], first: date) -> DimensionChanges:
+def _dimension_changes(
+    dimension: status.Dimension, changes: pd.DataFrame, place_index: dict[str, int], first: date, terms: Mapping[str, str]
+) -> DimensionChanges:
     """One dimension's labels, colours and, per place, its changes as a flat [day, category, ...] list."""
     order = {c.key: i for i, c in enumerate(dimension.categories)}
     per_place: list[list[int]] = [[] for _ in place_index]
@@ -109,7 +113,7 @@ def _dimension_changes(dimension: status.Dimension, changes: pd.DataFrame, place
         labels=[c.label for c in dimension.categories],
         colours=[c.colour for c in dimension.categories],
         faded=[status.faded(c.colour) for c in dimension.categories],
-        terms=[glossary.CATEGORY_TERMS.get(c.key, "") for c in dimension.categories],
+        terms=[terms.get(c.key, "") for c in dimension.categories],
         changes=per_place,
     )
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from sanctuarymap.data import status
+from sanctuarymap.data import status, year
 from sanctuarymap.reader import story
 
 CHANGE_COLUMNS = ["jurisdiction_id", "before", "after", "event_ids"]
@@ -52,8 +52,8 @@ def counts(changes: pd.DataFrame, jurisdiction_ids: Iterable[str], dimension_key
     return pd.DataFrame(
         {
             "Category": [c.label for c in dimension.categories],
-            story.day_label(early): [int(on_early.get(c.key, 0)) for c in dimension.categories],
-            story.day_label(late): [int(on_late.get(c.key, 0)) for c in dimension.categories],
+            year.day_label(early): [int(on_early.get(c.key, 0)) for c in dimension.categories],
+            year.day_label(late): [int(on_late.get(c.key, 0)) for c in dimension.categories],
         }
     )
 
@@ -76,7 +76,7 @@ def list_html(
                 continue
             day, precision, kind = by_id[event_id]
             causes.append(
-                f'<li data-event="{html.escape(event_id)}">{html.escape(story.when_label(day, precision))}'
+                f'<li data-event="{html.escape(event_id)}">{html.escape(year.when_label(day, precision))}'
                 f" · {html.escape(status.kind_label(kind))}{story.sources_html(sources_by_event.get(event_id))}</li>"
             )
         place = str(jurisdiction_id)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from sanctuarymap.data import files, plural, records, status
+from sanctuarymap.data import basis, files, plural, records, status, year
 from sanctuarymap.reader import glossary
 
 # An event's sources: a DataFrame of them, or its rows (dataset.Dataset.sources_by_event).
@@ -39,19 +39,6 @@ def _linked(value: str) -> str:
 def text_html(value: str) -> str:
     """Record text as escaped HTML on one line (``_text``), for the modules that build their own cards."""
     return _text(value)
-
-
-def day_label(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def when_label(day: date, precision: str = "day") -> str:
-    """An event's date with only as much as is known: never the day it was counted from as if it were known."""
-    if precision == "year":
-        return f"{day:%Y}, day not known"
-    if precision == "month":
-        return f"{day:%B %Y}, day not known"
-    return day_label(day)
 
 
 def status_rows(current: pd.DataFrame, jurisdiction_id: str) -> list[tuple[str, str]]:
@@ -85,25 +72,16 @@ def timeline_html(events: pd.DataFrame, by_event: Mapping[str, Sources], day: da
         # A listing is the list's claim: the panel names whose list it is.
         listed = ""
         if event.kind in status.LISTING_KINDS:
-            listed = f'<div class="sm-list">Listed in: {_text(list_name(by_event.get(event.event_id, ())))}</div>'
+            listed = f'<div class="sm-list">Listed in: {_text(basis.list_name(by_event.get(event.event_id, ())))}</div>'
         items.append(
             f'<li class="sm-event{" sm-upcoming" if upcoming else ""}" data-event="{html.escape(event.event_id)}">'
-            f'<div class="sm-when">{html.escape(when_label(event.date, event.date_precision))}'
+            f'<div class="sm-when">{html.escape(year.when_label(event.date, event.date_precision))}'
             f" · {_linked(status.kind_label(event.kind))}"
             f"{' · <em>still to come</em>' if upcoming else ''}</div>"
             f'<div class="sm-summary">{_linked(event.summary)}</div>{concerns}{listed}'
             f"{sources_html(by_event.get(event.event_id))}</li>"
         )
     return '<ol class="sm-timeline">' + "".join(items) + "</ol>"
-
-
-def list_name(sources: Sources) -> str:
-    """A tracker's list as the panel and the About page name it: its first source's outlet and title."""
-    source: Any  # a row from itertuples: pandas-stubs types each field as any scalar
-    for source in sources.itertuples(index=False) if isinstance(sources, pd.DataFrame) else sources:
-        title = source.title if isinstance(source.title, str) and source.title else "title not recorded"
-        return f"{source.outlet}, “{title}”"
-    return ""
 
 
 @functools.lru_cache(maxsize=8192)
@@ -118,7 +96,7 @@ def has_title(title: object) -> bool:
     return isinstance(title, str) and bool(title.strip()) and not title.strip().startswith("[")
 
 
-UNTITLED = "title not recorded"
+UNTITLED = records.UNTITLED
 
 
 def sources_html(sources: Sources | None) -> str:
@@ -132,7 +110,7 @@ def sources_html(sources: Sources | None) -> str:
         title = _text(source.title) if has_title(source.title) else f'<span class="sm-untitled">{UNTITLED}</span>'
         label = f"{_text(source.outlet)}: {title}"
         if pd.notna(source.published) and source.published:
-            label += f" ({html.escape(day_label(source.published))})"
+            label += f" ({html.escape(year.day_label(source.published))})"
         if _is_web_url(source.url):
             parts.append(
                 f'<li><a href="{html.escape(source.url, quote=True)}" target="_blank" rel="noopener noreferrer nofollow">{label}</a></li>'
@@ -188,7 +166,7 @@ def panel_html(
     return (
         f'<div class="sm-panel" data-selected="{html.escape(jurisdiction_id)}" data-opened="{int(opened)}">'
         f'<h2 class="sm-panel-title sm-h2" tabindex="-1">{_text(names.get(jurisdiction_id, jurisdiction_id))}</h2>'
-        f"<div>On {html.escape(day_label(day))}:</div>"
+        f"<div>On {html.escape(year.day_label(day))}:</div>"
         f'<table class="sm-status">{rows}</table>'
         + (f'<p class="sm-law" data-law="state">Beneath state law: {_linked(beneath)}.</p>' if beneath else "")
         + f"<div><strong>{plural.counted(len(events), 'event')}</strong>{f', {upcoming} still to come' if upcoming else ''}</div>"
@@ -222,7 +200,7 @@ def announcement(recs: records.Records, day: date, names: dict[str, str], most: 
     dates = recs.events["date"]
     todays = recs.events.iloc[int(dates.searchsorted(day, side="left")) : int(dates.searchsorted(day, side="right"))]
     if todays.empty:
-        return f"{day_label(day)}: no events recorded that day."
+        return f"{year.day_label(day)}: no events recorded that day."
     told = []
     event: Any  # a row from itertuples: pandas-stubs types each field as any scalar
     for event in todays.head(most).itertuples(index=False):
@@ -230,7 +208,7 @@ def announcement(recs: records.Records, day: date, names: dict[str, str], most: 
         where = f" ({', '.join(places[:2])}{' and others' if len(places) > 2 else ''})" if places else ""
         told.append(f"{status.kind_label(event.kind)}{where}")
     more = f"; and {len(todays) - most} more" if len(todays) > most else ""
-    return f"{day_label(day)}: {plural.counted(len(todays), 'event')}. " + "; ".join(told) + more + "."
+    return f"{year.day_label(day)}: {plural.counted(len(todays), 'event')}. " + "; ".join(told) + more + "."
 
 
 def recent_html(events: pd.DataFrame, by_event: Mapping[str, Sources], day: date, names: dict[str, str], on_the_day: int = 0) -> str:
@@ -240,7 +218,9 @@ def recent_html(events: pd.DataFrame, by_event: Mapping[str, Sources], day: date
     body = timeline_html(events, by_event, day, names).replace('class="sm-timeline"', 'class="sm-timeline sm-recent"', 1)
     left_out = on_the_day - int((events["date"] == day).sum())
     if left_out > 0:
-        body += f'<p class="sm-more">… and {plural.counted(left_out, "more event", "more events")} on {html.escape(day_label(day))}.</p>'
+        body += (
+            f'<p class="sm-more">… and {plural.counted(left_out, "more event", "more events")} on {html.escape(year.day_label(day))}.</p>'
+        )
     return body
 
 
@@ -262,7 +242,7 @@ def federal_lists(recs: records.Records) -> pd.DataFrame:
         rows.append(
             {
                 "event_id": event.event_id,
-                "when": when_label(event.date, event.date_precision),
+                "when": year.when_label(event.date, event.date_precision),
                 "kind": status.kind_label(event.kind),
                 "named": len(named),
                 "only_here": sum(int(events_per_place.get(j, 0) == 1) for j in named),

@@ -14,8 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from sanctuarymap.data import kinds, status
-from sanctuarymap.reader import moments, table, view
+from sanctuarymap.data import kinds, moments, status
+from sanctuarymap.reader import table, view
 
 KINDS = kinds.MAPPED
 MAX_SEARCH = 100  # characters of search text kept from a URL

@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 
 from harness.apptest import map_component, markdown_text, start
 from harness.browser import ROOT
-from sanctuarymap.data import dataset, files, geodata, records
-from sanctuarymap.reader import download, law, moments, tools, view
+from sanctuarymap.data import dataset, files, geodata, law, moments, records
+from sanctuarymap.reader import card, download, tools, view
 
 DAY = date(2017, 9, 15)
 FIRST, LAST = date(2017, 1, 1), date(2017, 12, 31)
@@ -301,9 +301,9 @@ def test_a_blank_line_in_a_moment_cannot_end_its_card(shipped):
     moment = moments.Moment(
         EVENT, DAY, f"Head\n\n{IMAGE}", f"First.\n\n{LINK} ![px](http://example.invalid/m.png)\r\n\r\nLast.", "sanctuary", None, None
     )
-    card = moments.card_html(moment, 0, 1, {})
-    assert "\n" not in card and "\r" not in card
-    assert "First.<br><br>[click me](javascript:alert(1))" in card and "<img" not in card and "<a " not in card
+    shown = card.moment_html(moment, 0, 1, {})
+    assert "\n" not in shown and "\r" not in shown
+    assert "First.<br><br>[click me](javascript:alert(1))" in shown and "<img" not in shown and "<a " not in shown
 
 
 def test_a_moment_s_card_on_the_page_is_one_html_block(monkeypatch, records_dir):

@@ -15,8 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from harness.browser import ROOT, TEST_DATA, AppServer, is_local, map_container, map_frame, open_app
-from sanctuarymap.data import records
-from sanctuarymap.reader import law, moments
+from sanctuarymap.data import law, moments, records
 
 pytestmark = pytest.mark.e2e
 

@@ -20,6 +20,7 @@ import pytest
 from harness.browser import ROOT
 from sanctuarymap.data import dataset, status
 from sanctuarymap.page import payload
+from sanctuarymap.reader import edition
 
 JS_TESTS = ROOT / "tests" / "js"
 NODE = shutil.which("node")
@@ -67,7 +68,7 @@ def assert_page_agrees_with_as_of(changes: pd.DataFrame, body: bytes, jurisdicti
 @pytest.mark.parametrize("folder", ["records", "tests/data/records", "tests/data/hostile"])
 def test_the_page_paints_every_day_as_status_as_of_does(folder):
     data = dataset.load(ROOT / folder, ROOT / "geodata")
-    assert_page_agrees_with_as_of(data.changes, data.changes_body, data.mapped_ids)
+    assert_page_agrees_with_as_of(data.changes, edition.Edition(data).changes_body, data.mapped_ids)
 
 
 @pytest.mark.slow

@@ -12,6 +12,7 @@ import pandas as pd
 from harness.browser import ROOT
 from sanctuarymap.data import dataset, status
 from sanctuarymap.page import payload
+from sanctuarymap.reader import edition
 
 FIRST, LAST = date(2017, 1, 1), date(2017, 12, 31)
 NAMES = {"il-chicago": "Chicago, IL", "ny-new-york": "New York City, NY", "us": "United States"}
@@ -112,7 +113,7 @@ def test_published_payloads_stay_within_the_cap(tmp_path):
 def test_the_shipped_labels_name_every_state_and_every_recorded_city_at_its_place():
     root = ROOT
     data = dataset.load(root / "records", root / "geodata")
-    labels = json.loads(data.changes_body)["labels"]
+    labels = json.loads(edition.Edition(data).changes_body)["labels"]
     states = {row[0]: row for row in labels if row[3] == "state"}
     cities = [row for row in labels if row[3] == "city"]
     assert len(states) == len(data.boundaries.states)

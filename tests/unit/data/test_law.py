@@ -7,8 +7,7 @@ from datetime import date
 import pytest
 
 from harness.browser import ROOT
-from sanctuarymap.data import status
-from sanctuarymap.reader import law
+from sanctuarymap.data import law, status
 
 
 @pytest.fixture(scope="module")

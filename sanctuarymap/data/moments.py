@@ -7,18 +7,15 @@ the problems of the others, as ``records`` does.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from sanctuarymap.data import files, records, status
-from sanctuarymap.reader import story
 
 FILE = "sanctuarymap-moments.csv"
 COLUMNS = ["event_id", "headline", "text", "colour", "jurisdiction_id", "bounds"]
@@ -117,13 +114,3 @@ def fit(moment: Moment) -> list[list[float]] | None:
         return None
     south, west, north, east = moment.bounds
     return [[south, west], [north, east]]
-
-
-def card_html(moment: Moment, index: int, count: int, sources_by_event: dict[str, list[Any]]) -> str:
-    """The moment as the reader sees it: where it is in the story, its day, headline, text and sources."""
-    return (
-        f'<div class="sm-moment" data-moment="{index + 1}" data-event="{html.escape(moment.event_id)}">'
-        f'<div class="sm-when">Moment {index + 1} of {count} · {html.escape(story.day_label(moment.day))}</div>'
-        f'<h2 class="sm-moment-title sm-h2">{story.text_html(moment.headline)}</h2>'
-        f"<p>{story.text_html(moment.text)}</p>{story.sources_html(sources_by_event.get(moment.event_id))}</div>"
-    )

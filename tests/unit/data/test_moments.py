@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from harness.browser import ROOT
-from sanctuarymap.data import status
-from sanctuarymap.reader import moments
+from sanctuarymap.data import moments, status
 
 
 @pytest.fixture(scope="module")

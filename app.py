@@ -163,7 +163,7 @@ def the_day() -> None:
         readers_tools(day, colour, selected)
     if selected:
         with panel_slot:
-            st.markdown(data.panel_html(selected, day, st.session_state.get("opened", 0)), unsafe_allow_html=True)
+            st.markdown(shown.panel_html(selected, day, st.session_state.get("opened", 0)), unsafe_allow_html=True)
             st.download_button(
                 "Download these events (CSV)",
                 file_name=f"{selected}-events.csv",
@@ -173,7 +173,7 @@ def the_day() -> None:
             )
     recent_slot.markdown(
         f'<h2 class="sm-h2">On {year.day_label(day)}</h2>'
-        + data.recent_html(day)
+        + shown.recent_html(day)
         # What the page's live region reads out (static/js/page.js): the day settled on and its events.
         + f'<div hidden data-announce="{html.escape(story.announcement(data.records, day, names), quote=True)}"></div>',
         unsafe_allow_html=True,

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import functools
 import os
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -16,15 +14,10 @@ from typing import Any
 import pandas as pd
 
 from sanctuarymap.data import files, geodata, join, law, moments, records, status, year
-from sanctuarymap.reader import story
 
 # By these names in the class below, whose fields ``records`` and ``moments`` hide the modules.
 Problem = files.Problem
 Moment = moments.Moment
-
-
-# Places' stories kept (Dataset.panel_html): a few KB each, so a few MB in all.
-PANELS_KEPT = 2048
 
 
 class Source(SimpleNamespace):
@@ -109,55 +102,6 @@ class Dataset:
         """``status.as_of`` for one jurisdiction, from its own changes (the same rule, a fraction of the rows)."""
         rows = self.changes.iloc[self.changes_by_place.get(jurisdiction_id, [])]
         return status.as_of(rows, [jurisdiction_id], day)
-
-    def recent_html(self, day: date) -> str:
-        """``story.recent_html`` of the events up to ``day``: the same for every reader of that day, so built
-        once per day (it was about a fifth of a settled day's CPU)."""
-        known = self._recent_by_day.get(day)
-        if known is None:
-            recent = story.recent_events(self.records, day)
-            known = story.recent_html(recent, self.sources_by_event, day, self.names, story.count_on(self.records, day))
-            self._recent_by_day[day] = known
-        return known
-
-    @cached_property
-    def _recent_by_day(self) -> dict[date, str]:
-        return {}
-
-    def panel_html(self, jurisdiction_id: str, day: date, opened: int = 0) -> str:
-        """``story.panel_html`` of one place on one day, beneath its state's law (``law.beneath``), with
-        ``opened`` (``view.settle``'s count of places opened from the map): built once per (place, day,
-        opened) and kept for the last ``PANELS_KEPT`` asked for. Readers with a place open redraw its story
-        on every settled day; built afresh, it was most of such a day's CPU."""
-        key = (jurisdiction_id, day, opened)
-        with self._panels_lock:
-            known = self._panels.get(key)
-            if known is not None:
-                self._panels.move_to_end(key)
-                return known
-        beneath = law.beneath(self.state_laws, self.records.jurisdictions, self.changes, jurisdiction_id, day)
-        current = self.status_of(jurisdiction_id, day)
-        built = story.panel_html(self.records, self.sources_by_event, current, jurisdiction_id, day, self.names, beneath, opened)
-        with self._panels_lock:
-            self._panels[key] = built
-            while len(self._panels) > PANELS_KEPT:
-                self._panels.popitem(last=False)
-        return built
-
-    @cached_property
-    def _panels(self) -> OrderedDict[tuple[str, date, int], str]:
-        return OrderedDict()
-
-    @cached_property
-    def _panels_lock(self) -> threading.Lock:
-        return threading.Lock()
-
-    def __getstate__(self) -> dict[str, Any]:
-        # What the disk cache keeps (``load``): not the stories built since, nor a lock.
-        state = dict(vars(self))
-        for name in ("_recent_by_day", "_panels", "_panels_lock"):
-            state.pop(name, None)
-        return state
 
 
 def files_version(*folders: Path | str) -> str:

@@ -20,17 +20,3 @@ def test_the_panel_s_status_of_one_place_is_status_as_of_for_every_place():
     assert data.status_of("no-such-place", date(2017, 5, 1)).loc["no-such-place"].to_dict() == {
         key: dimension.baseline for key, dimension in status.DIMENSIONS.items()
     }
-
-
-def test_a_place_s_story_is_built_once_per_day_and_is_the_story_module_s():
-    from sanctuarymap.data import law
-    from sanctuarymap.reader import story
-
-    data = dataset.load(ROOT / "records", ROOT / "geodata")
-    for place, day in [("il-chicago", date(2017, 8, 22)), ("ca-san-francisco", date(2017, 1, 31)), ("il-chicago", date(2017, 1, 2))]:
-        beneath = law.beneath(data.state_laws, data.records.jurisdictions, data.changes, place, day)
-        expected = story.panel_html(data.records, data.sources_by_event, data.status_of(place, day), place, day, data.names, beneath, 3)
-        assert data.panel_html(place, day, 3) == expected
-        assert data.panel_html(place, day, 3) is data.panel_html(place, day, 3)
-    assert data.panel_html("il-chicago", date(2017, 8, 22)) != data.panel_html("il-chicago", date(2017, 1, 2))
-    assert 'data-opened="4"' in data.panel_html("il-chicago", date(2017, 8, 22), 4)  # a new click brings the panel into sight

@@ -17,6 +17,8 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from sanctuarymap.data import plural
+
 MAX_FILE_BYTES = 10 * 1024 * 1024
 
 # The editors' small files (key moments, state laws): a few dozen rows each.
@@ -86,6 +88,24 @@ def read_rows(
     if rows[0] is None or _undecodable(name, 1, rows[0], problems):
         return {}
     header = [h.strip() for h in rows[0]]
+    if not _header_fits(header, columns, name, problems, warnings):
+        return {}
+    if all(cells is not None and not any(c.strip() for c in cells) for cells in rows[1:]):
+        problems.append(Problem(name, None, None, "at least one row below the header", "only the header row"))
+        return {}
+    valid: dict[int, Row] = {}
+    for line, cells in enumerate(rows[1:], start=2):
+        if cells is None or not any(c.strip() for c in cells):
+            continue  # a row already reported as malformed, or a blank line as spreadsheets leave at the end
+        if not _undecodable(name, line, cells, problems, header):
+            row = _validated(model, header, cells, name, line, problems)
+            if row is not None:
+                valid[line] = row
+    return valid
+
+
+def _header_fits(header: list[str], columns: list[str], name: str, problems: list[Problem], warnings: list[Problem]) -> bool:
+    """Whether ``header`` has every column once; a problem for each that it lacks or repeats, a warning for each extra."""
     duplicated = sorted({h for h in header if header.count(h) > 1})
     for h in duplicated:
         problems.append(Problem(name, 1, h, "each column once in the header", f"{header.count(h)} columns named {h!r}"))
@@ -94,31 +114,26 @@ def read_rows(
         found = "a single column (is the file separated by ';' or tabs instead of commas?)" if len(header) == 1 else "no such column"
         problems.append(Problem(name, 1, c, "a column named " + repr(c), found))
     if missing or duplicated:
-        return {}
+        return False
     for extra in (h for h in header if h not in columns):
         warnings.append(Problem(name, 1, extra, "only the documented columns", "an extra column, ignored"))
+    return True
 
-    if all(cells is not None and not any(c.strip() for c in cells) for cells in rows[1:]):
-        problems.append(Problem(name, None, None, "at least one row below the header", "only the header row"))
-        return {}
-    valid: dict[int, Row] = {}
-    for line, cells in enumerate(rows[1:], start=2):
-        if cells is None or not any(c.strip() for c in cells):
-            continue  # a row already reported as malformed, or a blank line as spreadsheets leave at the end
-        if _undecodable(name, line, cells, problems, header):
-            continue
-        if len(cells) != len(header):
-            problems.append(Problem(name, line, None, f"{len(header)} cells", f"{len(cells)} (a truncated or misquoted row?)"))
-            continue
-        values = dict(zip(header, cells))
-        try:
-            valid[line] = model.model_validate(values)
-        except ValidationError as error:
-            for detail in error.errors():
-                column = str(detail["loc"][0]) if detail["loc"] else None
-                expected = detail["msg"].removeprefix("Value error, ")
-                problems.append(Problem(name, line, column, expected, shown(values.get(column or "", ""))))
-    return valid
+
+def _validated(model: type[Row], header: list[str], cells: list[str], name: str, line: int, problems: list[Problem]) -> Row | None:
+    """The row ``cells`` make, or None with a problem for each cell the model refuses."""
+    if len(cells) != len(header):
+        problems.append(Problem(name, line, None, f"{len(header)} cells", f"{len(cells)} (a truncated or misquoted row?)"))
+        return None
+    values = dict(zip(header, cells))
+    try:
+        return model.model_validate(values)
+    except ValidationError as error:
+        for detail in error.errors():
+            column = str(detail["loc"][0]) if detail["loc"] else None
+            expected = detail["msg"].removeprefix("Value error, ")
+            problems.append(Problem(name, line, column, expected, shown(values.get(column or "", ""))))
+        return None
 
 
 def read_bytes(path: Path, problems: list[Problem], limit: int = MAX_FILE_BYTES, *, optional: bool = False) -> bytes | None:
@@ -255,3 +270,26 @@ def shown(value: str) -> str:
     """A cell as a message quotes it: cut short past ``QUOTED_CHARACTERS``, ``an empty cell`` when empty."""
     value = value if len(value) <= QUOTED_CHARACTERS else value[: QUOTED_CHARACTERS - 3] + "..."
     return repr(value) if value else "an empty cell"
+
+
+class ProblemsError(ValueError):
+    """Raised by a loader that takes no problem (``records.load``, ``geodata.load``) with every problem
+    found, not just the first."""
+
+    folder = "the files"
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        lines = "\n".join(f"- {p}" for p in problems)
+        super().__init__(f"{plural.counted(len(problems), 'problem')} in {self.folder}:\n{lines}")
+
+
+Loaded = TypeVar("Loaded")
+
+
+def without_problems(read: tuple[Loaded, list[Problem]], error: type[ProblemsError]) -> Loaded:
+    """What a ``read`` loaded, if it found no problem; else ``error`` naming every problem."""
+    loaded, problems = read
+    if problems:
+        raise error(problems)
+    return loaded

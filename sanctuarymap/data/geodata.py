@@ -19,10 +19,10 @@ import geopandas as gpd
 import pandas as pd
 import pyproj
 import shapely
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 from shapely.geometry import shape
 
-from sanctuarymap.data import files, kinds, plural, records
+from sanctuarymap.data import files, kinds, records
 
 STATES_FILE = "census-states-2017.geojson"
 COUNTIES_FILE = "census-counties-2017.geojson"
@@ -34,13 +34,8 @@ LAYER_FILES = {"states": STATES_FILE, "counties": COUNTIES_FILE, "cities": CITIE
 _PROPERTIES = {"states": ["GEOID", "NAME", "STUSPS"], "counties": ["GEOID", "NAME", "STATEFP", "STUSPS"]}
 
 
-class GeodataError(ValueError):
-    """Raised by ``load`` with every problem found, not just the first."""
-
-    def __init__(self, problems: list[files.Problem]):
-        self.problems = problems
-        lines = "\n".join(f"- {p}" for p in problems)
-        super().__init__(f"{plural.counted(len(problems), 'problem')} in the geodata:\n{lines}")
+class GeodataError(files.ProblemsError):
+    folder = "the geodata"
 
 
 @dataclass
@@ -67,18 +62,15 @@ class CityPointRow(BaseModel):
     county_geoid: str
     source_url: str
 
-    @field_validator("geoid")
+    @field_validator("geoid", "county_geoid")
     @classmethod
-    def _geoid(cls, v: str) -> str:
-        if not re.fullmatch(r"[0-9]{7}", v):
-            raise ValueError("a 7-digit Census place GEOID (state FIPS + place code)")
-        return v
-
-    @field_validator("county_geoid")
-    @classmethod
-    def _county(cls, v: str) -> str:
-        if not re.fullmatch(r"[0-9]{5}", v):
-            raise ValueError("a 5-digit county GEOID")
+    def _geoid(cls, v: str, info: ValidationInfo) -> str:
+        layer, what = (
+            ("cities", "Census place GEOID (state FIPS + place code)") if info.field_name == "geoid" else ("counties", "county GEOID")
+        )
+        digits = kinds.GEOID_DIGITS[layer]
+        if not re.fullmatch(rf"[0-9]{{{digits}}}", v):
+            raise ValueError(f"a {digits}-digit {what}")
         return v
 
     @field_validator("name")
@@ -126,10 +118,7 @@ def _degrees(v: str, limit: int, what: str) -> float:
 
 
 def load(folder: Path) -> Boundaries:
-    boundaries, problems = read(folder)
-    if problems:
-        raise GeodataError(problems)
-    return boundaries
+    return files.without_problems(read(folder), GeodataError)
 
 
 def read(folder: Path) -> tuple[Boundaries, list[files.Problem]]:

@@ -65,32 +65,37 @@ def read(path: Path, events: pd.DataFrame, known_ids: Collection[str]) -> tuple[
     known = set(known_ids)
     moments: list[Moment] = []
     for line, row in rows.items():
-
-        def problem(column: str, expected: str, found: str, line: int = line) -> None:
-            problems.append(files.Problem(FILE, line, column, expected, found))
-
-        before = len(problems)
-        if row.event_id not in days:
-            problem("event_id", f"an event_id of {records.EVENTS_FILE}", files.shown(row.event_id))
-        if row.colour not in status.DIMENSIONS:
-            problem("colour", f"one of {', '.join(status.DIMENSIONS)}", files.shown(row.colour))
-        for column, limit in (("headline", MAX_HEADLINE), ("text", MAX_TEXT)):
-            value = getattr(row, column)
-            if not value:
-                problem(column, "some text", "nothing")
-            elif len(value) > limit:
-                problem(column, f"at most {limit} characters", f"{len(value)} characters")
-        bounds = _bounds(row.bounds) if row.bounds else None
-        if row.bounds and bounds is None:
-            problem("bounds", "south;west;north;east in degrees, south < north and west < east", files.shown(row.bounds))
-        place = row.jurisdiction_id or None
-        if place is not None and place not in known:
-            problem("jurisdiction_id", "a jurisdiction on the map", files.shown(place))
-        if (place is None) == (not row.bounds):
-            problem("bounds", "a jurisdiction_id or bounds, not both", "both" if place else "neither")
-        if len(problems) == before:
-            moments.append(Moment(row.event_id, days[row.event_id], row.headline, row.text, row.colour, place, bounds))
+        found = _row_problems(row, days, known)
+        problems += [files.Problem(FILE, line, column, expected, shown) for column, expected, shown in found]
+        if not found:
+            bounds = _bounds(row.bounds) if row.bounds else None
+            moments.append(
+                Moment(row.event_id, days[row.event_id], row.headline, row.text, row.colour, row.jurisdiction_id or None, bounds)
+            )
     return moments, problems
+
+
+def _row_problems(row: MomentRow, days: dict[str, date], known: set[str]) -> list[tuple[str, str, str]]:
+    """(column, expected, found) for each check a row fails: its event, colouring, words and view."""
+    found: list[tuple[str, str, str]] = []
+    if row.event_id not in days:
+        found.append(("event_id", f"an event_id of {records.EVENTS_FILE}", files.shown(row.event_id)))
+    if row.colour not in status.DIMENSIONS:
+        found.append(("colour", f"one of {', '.join(status.DIMENSIONS)}", files.shown(row.colour)))
+    for column, limit in (("headline", MAX_HEADLINE), ("text", MAX_TEXT)):
+        value = getattr(row, column)
+        if not value:
+            found.append((column, "some text", "nothing"))
+        elif len(value) > limit:
+            found.append((column, f"at most {limit} characters", f"{len(value)} characters"))
+    if row.bounds and _bounds(row.bounds) is None:
+        found.append(("bounds", "south;west;north;east in degrees, south < north and west < east", files.shown(row.bounds)))
+    place = row.jurisdiction_id or None
+    if place is not None and place not in known:
+        found.append(("jurisdiction_id", "a jurisdiction on the map", files.shown(place)))
+    if (place is None) == (not row.bounds):
+        found.append(("bounds", "a jurisdiction_id or bounds, not both", "both" if place else "neither"))
+    return found
 
 
 def _bounds(text: str) -> Bounds | None:

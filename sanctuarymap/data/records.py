@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
-from sanctuarymap.data import files, kinds, plural, status, year
+from sanctuarymap.data import files, kinds, status, year
 
 JURISDICTIONS_FILE = "sanctuarymap-jurisdictions.csv"
 EVENTS_FILE = "sanctuarymap-events.csv"
@@ -45,13 +45,8 @@ _ENDS_AN_ATTRIBUTE = "<>\"'`"
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-class RecordsError(ValueError):
-    """Raised by ``load`` with every problem found, not just the first."""
-
-    def __init__(self, problems: list[files.Problem]):
-        self.problems = problems
-        lines = "\n".join(f"- {p}" for p in problems)
-        super().__init__(f"{plural.counted(len(problems), 'problem')} in the records:\n{lines}")
+class RecordsError(files.ProblemsError):
+    folder = "the records"
 
 
 @dataclass
@@ -242,10 +237,7 @@ def neutralise_formula(text: str) -> str:
 
 
 def load(folder: Path) -> Records:
-    records, problems = read(folder)
-    if problems:
-        raise RecordsError(problems)
-    return records
+    return files.without_problems(read(folder), RecordsError)
 
 
 def read(folder: Path) -> tuple[Records, list[files.Problem]]:

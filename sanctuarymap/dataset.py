@@ -9,8 +9,6 @@ import os
 import pickle
 import sys
 import tempfile
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -23,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import shapely
 
-from sanctuarymap import chart, geodata, law, moments, payload, records, status, story
+from sanctuarymap import chart, geodata, law, moments, payload, records, status
 
 # The span the page replays; earlier events only set where each jurisdiction starts the year
 # (records.EARLIEST_DATE .. records.LATEST_DATE is the span an event may be dated in).
@@ -32,10 +30,6 @@ LAST_DAY = date(2017, 12, 31)
 # By these names in the class below, whose fields ``records`` and ``moments`` hide the modules.
 Problem = records.Problem
 Moment = moments.Moment
-
-
-# Places' stories kept (Dataset.panel_html): a few KB each, so a few MB in all.
-PANELS_KEPT = 2048
 
 
 class Source(SimpleNamespace):
@@ -86,6 +80,11 @@ class Dataset:
         return dict(sorted(((j, name) for j, name in self.all_names.items() if j not in nation), key=lambda item: item[1]))
 
     @cached_property
+    def state_codes(self) -> frozenset[str]:
+        """The state codes the places on record are in (the table's state filter takes these)."""
+        return frozenset(str(s) for s in self.records.jurisdictions["state"] if s)
+
+    @cached_property
     def all_names(self) -> dict[str, str]:
         """Display name of every jurisdiction, the nation's too (national events name it)."""
         table = self.records.jurisdictions
@@ -115,67 +114,6 @@ class Dataset:
             source = Source(**dict(zip(columns, values)))
             by_event.setdefault(source.event_id, []).append(source)
         return by_event
-
-    @cached_property
-    def changes_by_place(self) -> dict[str, Any]:
-        """The positions of each jurisdiction's rows in ``changes``: the panel needs the status of one place
-        only. Positions, not a frame per place: thousands of small frames took seconds to read back from
-        the disk cache."""
-        return {str(j): rows for j, rows in self.changes.groupby("jurisdiction_id", sort=False).indices.items()}
-
-    def status_of(self, jurisdiction_id: str, day: date) -> pd.DataFrame:
-        """``status.as_of`` for one jurisdiction, from its own changes (the same rule, a fraction of the rows)."""
-        rows = self.changes.iloc[self.changes_by_place.get(jurisdiction_id, [])]
-        return status.as_of(rows, [jurisdiction_id], day)
-
-    def recent_html(self, day: date) -> str:
-        """``story.recent_html`` of the events up to ``day``: the same for every reader of that day, so built
-        once per day (it was about a fifth of a settled day's CPU)."""
-        known = self._recent_by_day.get(day)
-        if known is None:
-            recent = story.recent_events(self.records, day)
-            known = story.recent_html(recent, self.sources_by_event, day, self.names, story.count_on(self.records, day))
-            self._recent_by_day[day] = known
-        return known
-
-    @cached_property
-    def _recent_by_day(self) -> dict[date, str]:
-        return {}
-
-    def panel_html(self, jurisdiction_id: str, day: date, opened: int = 0) -> str:
-        """``story.panel_html`` of one place on one day, beneath its state's law (``law.beneath``), with
-        ``opened`` (``view.settle``'s count of places opened from the map): built once per (place, day,
-        opened) and kept for the last ``PANELS_KEPT`` asked for. Readers with a place open redraw its story
-        on every settled day; built afresh, it was most of such a day's CPU."""
-        key = (jurisdiction_id, day, opened)
-        with self._panels_lock:
-            known = self._panels.get(key)
-            if known is not None:
-                self._panels.move_to_end(key)
-                return known
-        beneath = law.beneath(self.state_laws, self.records.jurisdictions, self.changes, jurisdiction_id, day)
-        current = self.status_of(jurisdiction_id, day)
-        built = story.panel_html(self.records, self.sources_by_event, current, jurisdiction_id, day, self.names, beneath, opened)
-        with self._panels_lock:
-            self._panels[key] = built
-            while len(self._panels) > PANELS_KEPT:
-                self._panels.popitem(last=False)
-        return built
-
-    @cached_property
-    def _panels(self) -> OrderedDict[tuple[str, date, int], str]:
-        return OrderedDict()
-
-    @cached_property
-    def _panels_lock(self) -> threading.Lock:
-        return threading.Lock()
-
-    def __getstate__(self) -> dict[str, Any]:
-        # What the disk cache keeps (``load``): not the stories built since, nor a lock.
-        state = dict(vars(self))
-        for name in ("_recent_by_day", "_panels", "_panels_lock"):
-            state.pop(name, None)
-        return state
 
     @cached_property
     def chart_areas(self) -> dict[str, pa.Table]:

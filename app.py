@@ -18,25 +18,10 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.app_session import AppSession
 from streamlit_folium import st_folium
 
-from sanctuarymap import (
-    basis,
-    budget,
-    chart,
-    compare,
-    dataset,
-    day,
-    download,
-    glossary,
-    maps,
-    moments,
-    payload,
-    plural,
-    status,
-    story,
-    table,
-    tools,
-    view,
-)
+from sanctuarymap.data import basis, dataset, status
+from sanctuarymap.page import maps, payload
+from sanctuarymap.reader import chart, compare, day, download, glossary, moments, plural, story, table, tools, view
+from sanctuarymap.server import budget
 
 HERE = Path(__file__).parent
 # Another records folder can be shown with the same shapes (the tests and the benchmark do), and

@@ -20,7 +20,7 @@ from streamlit_folium import st_folium
 
 from sanctuarymap.data import basis, dataset, status
 from sanctuarymap.page import maps, payload
-from sanctuarymap.reader import chart, compare, day, download, glossary, moments, plural, story, table, tools, view
+from sanctuarymap.reader import about, chart, compare, day, download, glossary, legend, moments, plural, table, tools, view
 from sanctuarymap.server import budget
 
 HERE = Path(__file__).parent
@@ -99,14 +99,14 @@ def render_header(data: dataset.Dataset) -> None:
     if data.problems:
         problems = plural.counted(len(data.problems), "problem")
         with st.expander(f"⚠️ {problems} in the records and boundaries: what they name is left out", expanded=True):
-            st.dataframe(story.problems_table(data.problems), hide_index=True, width="stretch")
+            st.dataframe(about.problems_table(data.problems), hide_index=True, width="stretch")
 
 
 def render_frame(slots: Slots, data: dataset.Dataset, colour: str, selected: str | None) -> None:
     """What stays the same from one settled day to the next, drawn once the map page has painted: the code
     Streamlit loads for these elements would otherwise hold up that paint by about half a second on a
     first visit (docs/benchmarks.md)."""
-    slots.key_line.markdown(story.key_line_html(colour, len(data.mapped_ids)), unsafe_allow_html=True)
+    slots.key_line.markdown(legend.key_line_html(colour, len(data.mapped_ids)), unsafe_allow_html=True)
     render_controls(slots.controls, data.names)
     render_switches(slots.switches, data)
     if not selected:
@@ -159,7 +159,7 @@ def render_switches(slot: DeltaGenerator, data: dataset.Dataset) -> None:
 def render_about(slot: DeltaGenerator, data: dataset.Dataset) -> None:
     """About this map, drawn only when asked for: with thousands of places its tables would hold up the map's first paint."""
     if slot.toggle("About this map: what is counted, by whom, the limits; how to add a record", key="about"):
-        slot.markdown(story.about_markdown(data), unsafe_allow_html=False)
+        slot.markdown(about.about_markdown(data), unsafe_allow_html=False)
         slot.markdown(basis.about_markdown(data), unsafe_allow_html=False)
 
 

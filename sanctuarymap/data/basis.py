@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from sanctuarymap.data import records, status
-from sanctuarymap.reader import story
+from sanctuarymap.reader import text
 
 OWN_ACT, TRACKER_LIST, FEDERAL_LIST = "own act", "tracker list", "federal list"
 BASES = (OWN_ACT, TRACKER_LIST, FEDERAL_LIST)
@@ -69,8 +69,8 @@ def tracker_lists(recs: records.Records) -> pd.DataFrame:
         rows.append(
             {
                 "event_id": event.event_id,
-                "when": story.when_label(event.date, event.date_precision),
-                "list": story.list_name(sources[sources["event_id"] == event.event_id]),
+                "when": text.when_label(event.date, event.date_precision),
+                "list": text.list_name(sources[sources["event_id"] == event.event_id]),
                 "named": len(named),
                 "only_here": sum(int(events_per_place.get(j, 0) == 1) for j in named),
             }

@@ -21,6 +21,7 @@ import pandas as pd
 import pyarrow as pa
 
 from sanctuarymap.data import status
+from sanctuarymap.reader import text
 
 
 def areas(counts: pd.DataFrame, dimension_key: str, first: date) -> pd.DataFrame:
@@ -65,7 +66,7 @@ def category_counts(values: pd.DataFrame, dimension_key: str, day: date, first: 
     as_date = {"calculate": f"utc({first.year}, {first.month - 1}, {first.day} + datum.d)", "as": "date"}
     # The day's label sits right of its line, or left of it near the year's end, where it would be cut.
     late = (last - first).days * 4 // 5
-    day_label = [as_date, {"calculate": "utcFormat(datum.date, '%-d %b')", "as": "label"}]
+    day_label = [as_date, {"calculate": f"utcFormat(datum.date, '{text.SHORT_DAY_FORMAT}')", "as": "label"}]
     return {
         "description": title(dimension_key),  # Vega makes it the chart's accessible name (aria-label)
         "height": 170,
@@ -76,7 +77,7 @@ def category_counts(values: pd.DataFrame, dimension_key: str, day: date, first: 
                 "transform": [
                     as_date,
                     {"calculate": f"{json.dumps(labels)}[datum.c]", "as": "category"},
-                    {"calculate": "utcFormat(datum.date, '%d %b %Y')", "as": "when"},
+                    {"calculate": f"utcFormat(datum.date, '{text.DAY_FORMAT}')", "as": "when"},
                 ],
                 "mark": {"type": "area", "interpolate": "step-after"},
                 "encoding": {

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from sanctuarymap.data import status
-from sanctuarymap.reader import story
+from sanctuarymap.reader import text
 
 CHANGE_COLUMNS = ["jurisdiction_id", "before", "after", "event_ids"]
 # The statuses (``status.as_of``) on the earlier and on the later day, each with a row for every place compared.
@@ -63,8 +63,8 @@ def counts(
     return pd.DataFrame(
         {
             "Category": [c.label for c in dimension.categories],
-            story.day_label(early): [int(on_early.get(c.key, 0)) for c in dimension.categories],
-            story.day_label(late): [int(on_late.get(c.key, 0)) for c in dimension.categories],
+            text.day_label(early): [int(on_early.get(c.key, 0)) for c in dimension.categories],
+            text.day_label(late): [int(on_late.get(c.key, 0)) for c in dimension.categories],
         }
     )
 
@@ -87,8 +87,8 @@ def list_html(
                 continue
             day, precision, kind = by_id[event_id]
             causes.append(
-                f'<li data-event="{html.escape(event_id)}">{html.escape(story.when_label(day, precision))}'
-                f" · {html.escape(status.kind_label(kind))}{story.sources_html(sources_by_event.get(event_id))}</li>"
+                f'<li data-event="{html.escape(event_id)}">{html.escape(text.when_label(day, precision))}'
+                f" · {html.escape(status.kind_label(kind))}{text.sources_html(sources_by_event.get(event_id))}</li>"
             )
         place = str(jurisdiction_id)
         items.append(

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from sanctuarymap.data import basis, dataset, status
-from sanctuarymap.reader import compare, download, law, story, table
+from sanctuarymap.reader import compare, download, events, law, panel, table, text
 
 # Days kept per dataset: a year's worth, and a few to spare.
 DAYS_KEPT = 400
@@ -89,7 +89,7 @@ class Facts:
 
     @cached_property
     def label(self) -> str:
-        return story.day_label(self.day)
+        return text.day_label(self.day)
 
     @cached_property
     def statuses(self) -> pd.DataFrame:
@@ -111,9 +111,9 @@ class Facts:
         """On this day: a heading, the day's events and the last few before, and what the page's live
         region reads out (static/js/page.js) in a hidden element."""
         recs, names = self.data.records, self.data.names
-        on_the_day = story.count_on(recs, self.day)
-        recent = story.recent_html(story.recent_events(recs, self.day), self.data.sources_by_event, self.day, names, on_the_day)
-        said = story.announcement(recs, self.day, names)
+        on_the_day = events.count_on(recs, self.day)
+        recent = events.recent_html(events.recent_events(recs, self.day), self.data.sources_by_event, self.day, names, on_the_day)
+        said = events.announcement(recs, self.day, names)
         return f'<h2 class="sm-h2">On {self.label}</h2>{recent}<div hidden data-announce="{html.escape(said, quote=True)}"></div>'
 
     @cached_property
@@ -137,13 +137,13 @@ class Facts:
         return law.beneath(data.state_laws, data.records.jurisdictions, data.changes, jurisdiction_id, self.day, sanctuary=self.sanctuary)
 
     def panel_html(self, jurisdiction_id: str, opened: int) -> str:
-        """The story of one place on the day (``story.panel_html``) with ``opened``, the count of places opened
+        """The story of one place on the day (``panel.panel_html``) with ``opened``, the count of places opened
         from the map (``view.settle``): kept for the last ``PANELS_KEPT`` asked for. A reader with a place open
         redraws its story on every settled day; built afresh each time, it was most of such a day's CPU."""
 
         def build() -> str:
             data, day, beneath = self.data, self.day, self.law_line(jurisdiction_id)
-            return story.panel_html(data.records, data.sources_by_event, self.statuses, jurisdiction_id, day, data.names, beneath, opened)
+            return panel.panel_html(data.records, data.sources_by_event, self.statuses, jurisdiction_id, day, data.names, beneath, opened)
 
         return self._kept.remember(self._kept.panels, (jurisdiction_id, self.day, opened), build, PANELS_KEPT)
 

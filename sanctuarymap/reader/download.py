@@ -21,7 +21,7 @@ import geopandas as gpd
 import pandas as pd
 
 from sanctuarymap.data import basis, geodata, records, status
-from sanctuarymap.reader import story, view
+from sanctuarymap.reader import panel, view
 
 LICENCE = "Records: CC BY 4.0, Sanctuary Map 2017 editors (records/README.md); linked sources belong to their publishers"
 BOUNDARIES = "Boundaries: U.S. Census Bureau cartographic boundaries 2017 (public domain) via us-atlas 3.0.1; city points from Wikipedia"
@@ -139,7 +139,7 @@ def records_zip(folder: Path, day: date) -> bytes:
 
 def place_events_csv(recs: records.Records, jurisdiction_id: str) -> bytes:
     """One place's events with their sources, as the panel's download (``view.events_csv``)."""
-    return view.events_csv(story.events_of(recs, jurisdiction_id), recs.sources)
+    return view.events_csv(panel.events_of(recs, jurisdiction_id), recs.sources)
 
 
 class DayFiles(Protocol):

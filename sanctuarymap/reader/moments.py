@@ -18,7 +18,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from sanctuarymap.data import records, status
-from sanctuarymap.reader import story
+from sanctuarymap.reader import text
 
 FILE = "sanctuarymap-moments.csv"
 COLUMNS = ["event_id", "headline", "text", "colour", "jurisdiction_id", "bounds"]
@@ -123,7 +123,7 @@ def card_html(moment: Moment, index: int, count: int, sources_by_event: dict[str
     """The moment as the reader sees it: where it is in the story, its day, headline, text and sources."""
     return (
         f'<div class="sm-moment" data-moment="{index + 1}" data-event="{html.escape(moment.event_id)}">'
-        f'<div class="sm-when">Moment {index + 1} of {count} · {html.escape(story.day_label(moment.day))}</div>'
-        f'<h2 class="sm-moment-title sm-h2">{story.text_html(moment.headline)}</h2>'
-        f"<p>{story.text_html(moment.text)}</p>{story.sources_html(sources_by_event.get(moment.event_id))}</div>"
+        f'<div class="sm-when">Moment {index + 1} of {count} · {html.escape(text.day_label(moment.day))}</div>'
+        f'<h2 class="sm-moment-title sm-h2">{text.text_html(moment.headline)}</h2>'
+        f"<p>{text.text_html(moment.text)}</p>{text.sources_html(sources_by_event.get(moment.event_id))}</div>"
     )

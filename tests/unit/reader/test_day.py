@@ -6,7 +6,8 @@ from datetime import date
 
 from harness.browser import ROOT
 from sanctuarymap.data import dataset, status
-from sanctuarymap.reader import compare, day, download, law, story, table
+from sanctuarymap.reader import compare, day, download, law, panel, table
+from sanctuarymap.reader import events as on_this_day
 
 DAYS = [date(2017, 1, 1), date(2017, 4, 21), date(2017, 8, 22), date(2017, 12, 31)]
 
@@ -49,7 +50,7 @@ def test_a_place_s_story_is_built_once_per_day_and_is_the_story_module_s(shipped
     for place, on in [("tx-austin", date(2017, 9, 15)), ("ca-san-francisco", date(2017, 1, 31)), ("il-chicago", date(2017, 1, 2))]:
         beneath = law.beneath(shipped.state_laws, shipped.records.jurisdictions, shipped.changes, place, on)
         current = status.as_of(shipped.changes, [place], on)
-        expected = story.panel_html(shipped.records, shipped.sources_by_event, current, place, on, shipped.names, beneath, 3)
+        expected = panel.panel_html(shipped.records, shipped.sources_by_event, current, place, on, shipped.names, beneath, 3)
         the_day = day.of(shipped, on, "sanctuary", place, opened=3)
         assert the_day.panel_html == expected
         assert the_day.panel_html is day.of(shipped, on, "lawsuit", place, opened=3).panel_html
@@ -62,6 +63,6 @@ def test_on_this_day_has_the_day_its_events_and_what_the_live_region_reads_out(s
     on = date(2017, 4, 21)
     text = day.facts_of(shipped, on).on_this_day_html
     assert text.startswith('<h2 class="sm-h2">On 21 April 2017</h2>')
-    recent = story.recent_events(shipped.records, on)
-    assert story.recent_html(recent, shipped.sources_by_event, on, shipped.names, story.count_on(shipped.records, on)) in text
+    recent = on_this_day.recent_events(shipped.records, on)
+    assert on_this_day.recent_html(recent, shipped.sources_by_event, on, shipped.names, on_this_day.count_on(shipped.records, on)) in text
     assert 'data-announce="21 April 2017: ' in text

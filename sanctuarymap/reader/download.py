@@ -54,17 +54,7 @@ def day_rows(
     current = status.as_of(changes, ids, day) if current is None else current
     known = changes[(changes["date"] <= day) & changes["jurisdiction_id"].isin(ids)]
     setting = known.drop_duplicates(["jurisdiction_id", "dimension"], keep="last").set_index(["jurisdiction_id", "dimension"])["event_id"]
-    places = recs.jurisdictions.set_index("jurisdiction_id")
-    table = pd.DataFrame(
-        {
-            "jurisdiction_id": ids,
-            "name": [names[j] for j in ids],
-            "kind": [places.at[j, "kind"] for j in ids],
-            "state": [places.at[j, "state"] for j in ids],
-            "geoid": [places.at[j, "geoid"] for j in ids],
-            "day": day.isoformat(),
-        }
-    )
+    table = _places(recs, names, day)
     for key in status.DIMENSIONS:
         event_ids = [str(setting.get((j, key), "")) for j in ids]
         table[key] = list(current.loc[ids, key])
@@ -75,6 +65,22 @@ def day_rows(
             table["sanctuary_basis"] = basis.of_day(basis.kinds_of(recs), changes, ids, day) if bases is None else bases
     table["licence"] = LICENCE
     return table
+
+
+def _places(recs: records.Records, names: dict[str, str], day: date) -> pd.DataFrame:
+    """The first columns of ``day_rows``: each place in ``names`` with its name, kind, state and GEOID, and the day."""
+    ids = list(names)
+    places = recs.jurisdictions.set_index("jurisdiction_id")
+    return pd.DataFrame(
+        {
+            "jurisdiction_id": ids,
+            "name": [names[j] for j in ids],
+            "kind": [places.at[j, "kind"] for j in ids],
+            "state": [places.at[j, "state"] for j in ids],
+            "geoid": [places.at[j, "geoid"] for j in ids],
+            "day": day.isoformat(),
+        }
+    )
 
 
 def _first_url(sources: list[Any]) -> str:

@@ -8,9 +8,9 @@ the fragment ``render_day`` draws the map and everything that follows the day, f
 import functools
 import html
 import os
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 import streamlit as st
@@ -41,10 +41,10 @@ budget.install(AppSession)
 load_dataset = st.cache_resource(show_spinner="Loading records and boundaries…", max_entries=2)(dataset.load)
 
 
-@dataclass(frozen=True)
-class Slots:
+class Slots(NamedTuple):
     """The page's sections in the order they show, each kept empty until its render function draws it. On a
-    phone the two columns stack: the map first, then the controls and the panel."""
+    phone the two columns stack: the map first, then the controls and the panel. (A named tuple: this script runs
+    again on every whole rerun, and making a dataclass costs about 2 ms each time.)"""
 
     map: DeltaGenerator
     key_line: DeltaGenerator

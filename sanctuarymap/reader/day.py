@@ -43,6 +43,8 @@ class _Kept:
     def __init__(self) -> None:
         self.days: OrderedDict[date, Facts] = OrderedDict()
         self.panels: OrderedDict[tuple[str, date, int], str] = OrderedDict()
+        self.items: panel.Items = {}  # every event's timeline item, by event id: the same on every day
+        self.events_of: OrderedDict[str, pd.DataFrame] = OrderedDict()  # each place's events (panel.events_of)
         self.lock = threading.Lock()
 
     def remember(self, kept: OrderedDict[_Key, _Value], key: _Key, build: Callable[[], _Value], most: int) -> _Value:
@@ -112,7 +114,8 @@ class Facts:
         region reads out (static/js/page.js) in a hidden element."""
         recs, names = self.data.records, self.data.names
         on_the_day = events.count_on(recs, self.day)
-        recent = events.recent_html(events.recent_events(recs, self.day), self.data.sources_by_event, self.day, names, on_the_day)
+        recent_events = events.recent_events(recs, self.day)
+        recent = events.recent_html(recent_events, self.data.sources_by_event, self.day, names, on_the_day, self._kept.items)
         said = events.announcement(recs, self.day, names)
         return f'<h2 class="sm-h2">On {self.label}</h2>{recent}<div hidden data-announce="{html.escape(said, quote=True)}"></div>'
 
@@ -142,8 +145,22 @@ class Facts:
         redraws its story on every settled day; built afresh each time, it was most of such a day's CPU."""
 
         def build() -> str:
-            data, day, beneath = self.data, self.day, self.law_line(jurisdiction_id)
-            return panel.panel_html(data.records, data.sources_by_event, self.statuses, jurisdiction_id, day, data.names, beneath, opened)
+            data, kept = self.data, self._kept
+            place_events = kept.remember(
+                kept.events_of, jurisdiction_id, lambda: panel.events_of(data.records, jurisdiction_id), PANELS_KEPT
+            )
+            return panel.panel_html(
+                data.records,
+                data.sources_by_event,
+                self.statuses,
+                jurisdiction_id,
+                self.day,
+                data.names,
+                self.law_line(jurisdiction_id),
+                opened,
+                events=place_events,
+                items=kept.items,
+            )
 
         return self._kept.remember(self._kept.panels, (jurisdiction_id, self.day, opened), build, PANELS_KEPT)
 

@@ -45,11 +45,19 @@ def announcement(recs: records.Records, day: date, names: dict[str, str], most: 
     return f"{text.day_label(day)}: {plural.counted(len(todays), 'event')}. " + "; ".join(told) + more + "."
 
 
-def recent_html(events: pd.DataFrame, by_event: Mapping[str, text.Sources], day: date, names: dict[str, str], on_the_day: int = 0) -> str:
-    """``recent_events`` as a list; ``on_the_day`` (``count_on``) above those listed for ``day`` is said in a line."""
+def recent_html(
+    events: pd.DataFrame,
+    by_event: Mapping[str, text.Sources],
+    day: date,
+    names: dict[str, str],
+    on_the_day: int = 0,
+    items: panel.Items | None = None,
+) -> str:
+    """``recent_events`` as a list; ``on_the_day`` (``count_on``) above those listed for ``day`` is said in a line.
+    ``items``: the events' items, if kept (``panel.Items``)."""
     if events.empty:
         return '<p class="sm-empty">Nothing recorded yet.</p>'
-    body = panel.timeline_html(events, by_event, day, names).replace('class="sm-timeline"', 'class="sm-timeline sm-recent"', 1)
+    body = panel.timeline_html(events, by_event, day, names, items).replace('class="sm-timeline"', 'class="sm-timeline sm-recent"', 1)
     left_out = on_the_day - int((events["date"] == day).sum())
     if left_out > 0:
         more = plural.counted(left_out, "more event", "more events")

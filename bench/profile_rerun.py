@@ -103,16 +103,13 @@ WRAPPERS = {"wrapped_func", "wrapper", "inner", "_wrapper", "__call__", "wrap"}
 
 
 def parts(root) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    """Time under each call the app makes (app.py's own lines, fragment included), by the called function's name."""
+    """Time under each call the app makes (app.py's own lines, its render functions and fragment included), by the
+    called function's name."""
     totals: dict[str, float] = {}
 
     def app_calls(frame) -> None:  # type: ignore[no-untyped-def]
         for child in frame.children:
-            if (
-                child.file_path_short
-                and child.file_path_short.endswith("app.py")
-                and child.function in {"<module>", "the_day", "readers_tools"}
-            ):
+            if child.file_path_short and child.file_path_short.endswith("app.py"):  # the page's own functions: see through them
                 app_calls(child)
             elif frame.file_path_short and frame.file_path_short.endswith("app.py"):
                 name = named(child)

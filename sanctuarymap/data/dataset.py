@@ -68,6 +68,11 @@ class Dataset:
         return dict(sorted(((j, name) for j, name in self.all_names.items() if j not in nation), key=lambda item: item[1]))
 
     @cached_property
+    def state_codes(self) -> frozenset[str]:
+        """The state codes the places on record are in (the table's state filter takes these)."""
+        return frozenset(str(s) for s in self.records.jurisdictions["state"] if s)
+
+    @cached_property
     def all_names(self) -> dict[str, str]:
         """Display name of every jurisdiction, the nation's too (national events name it)."""
         table = self.records.jurisdictions
@@ -90,18 +95,6 @@ class Dataset:
             source = Source(**dict(zip(columns, values)))
             by_event.setdefault(source.event_id, []).append(source)
         return by_event
-
-    @cached_property
-    def changes_by_place(self) -> dict[str, Any]:
-        """The positions of each jurisdiction's rows in ``changes``: the panel needs the status of one place
-        only. Positions, not a frame per place: thousands of small frames took seconds to read back from
-        the disk cache."""
-        return {str(j): rows for j, rows in self.changes.groupby("jurisdiction_id", sort=False).indices.items()}
-
-    def status_of(self, jurisdiction_id: str, day: date) -> pd.DataFrame:
-        """``status.as_of`` for one jurisdiction, from its own changes (the same rule, a fraction of the rows)."""
-        rows = self.changes.iloc[self.changes_by_place.get(jurisdiction_id, [])]
-        return status.as_of(rows, [jurisdiction_id], day)
 
 
 def files_version(*folders: Path | str) -> str:

@@ -9,6 +9,7 @@ sanctuary status that day, from ``status``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -84,11 +85,20 @@ def state_of(jurisdictions: pd.DataFrame, jurisdiction_id: str) -> str | None:
     return state_id if state_id in set(jurisdictions["jurisdiction_id"]) else None
 
 
-def beneath(standings: list[Standing], jurisdictions: pd.DataFrame, changes: pd.DataFrame, jurisdiction_id: str, day: date) -> str | None:
+def beneath(
+    standings: list[Standing],
+    jurisdictions: pd.DataFrame,
+    changes: pd.DataFrame,
+    jurisdiction_id: str,
+    day: date,
+    *,
+    sanctuary: Mapping[str, str] | None = None,
+) -> str | None:
     """ "Symbolic declaration only; state law (SB 4, partly enjoined) requires cooperation with ICE", or None.
 
     None when the place is not a city or county, its state has no law on record by ``day``, or the state
-    neither requires nor limits cooperation that day.
+    neither requires nor limits cooperation that day. ``sanctuary``: every place's sanctuary status on
+    ``day`` (``status.as_of``), if worked out already (``day.Facts``).
     """
     state_id = state_of(jurisdictions, jurisdiction_id)
     if state_id is None:
@@ -96,7 +106,7 @@ def beneath(standings: list[Standing], jurisdictions: pd.DataFrame, changes: pd.
     laws = [s for s in standings if s.state_id == state_id and s.day <= day]
     if not laws:
         return None
-    both = status.as_of(changes, [jurisdiction_id, state_id], day)["sanctuary"]
+    both = status.as_of(changes, [jurisdiction_id, state_id], day)["sanctuary"] if sanctuary is None else sanctuary
     verb = VERBS.get(both[state_id])
     if verb is None:
         return None

@@ -16,9 +16,16 @@ LAST_DAY = date(2017, 12, 31)
 DEFAULT_DAY = date(2017, 4, 21)
 
 
+# The day as every reader reads it ("1 August 2017"), in strftime's and d3-time-format's notation: the page's
+# text and the chart's tooltip (chart.py) both show it.
+DAY_FORMAT = "%-d %B %Y"
+# The chart's label beside its line at the day shown ("1 Aug"): short, to stay within the chart.
+SHORT_DAY_FORMAT = "%-d %b"
+
+
 def day_label(day: date) -> str:
-    """A day as the page writes it: "1 August 2017"."""
-    return f"{day.day} {day:%B %Y}"
+    """``day`` in ``DAY_FORMAT``: Python's own strftime has no portable "%-d", so the day's number is put in first."""
+    return day.strftime(DAY_FORMAT.replace("%-d", str(day.day)))
 
 
 def when_label(day: date, precision: str = "day") -> str:

@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from sanctuarymap.data import status
+from sanctuarymap.data import status, year
 
 
 def areas(counts: pd.DataFrame, dimension_key: str, first: date) -> pd.DataFrame:
@@ -59,71 +59,79 @@ def description(dimension_key: str) -> str:
 
 def category_counts(values: pd.DataFrame, dimension_key: str, day: date, first: date, last: date) -> dict[str, Any]:
     """Stacked areas per category (``areas`` of the same dimension), with a labelled rule at ``day`` and a legend."""
-    categories = status.DIMENSIONS[dimension_key].categories
-    labels = [c.label for c in categories]
-    # Day indexes back to dates, in UTC as the axis reads them; category indexes back to labels.
+    # Day indexes back to dates, in UTC as the axis reads them.
     as_date = {"calculate": f"utc({first.year}, {first.month - 1}, {first.day} + datum.d)", "as": "date"}
-    # The day's label sits right of its line, or left of it near the year's end, where it would be cut.
-    late = (last - first).days * 4 // 5
-    day_label = [as_date, {"calculate": "utcFormat(datum.date, '%-d %b')", "as": "label"}]
     return {
         "description": title(dimension_key),  # Vega makes it the chart's accessible name (aria-label)
         "height": 170,
         "datasets": {"areas": values, "day": _day_row((day - first).days)},
-        "layer": [
-            {
-                "data": {"name": "areas"},
-                "transform": [
-                    as_date,
-                    {"calculate": f"{json.dumps(labels)}[datum.c]", "as": "category"},
-                    {"calculate": "utcFormat(datum.date, '%d %b %Y')", "as": "when"},
-                ],
-                "mark": {"type": "area", "interpolate": "step-after"},
-                "encoding": {
-                    # A fixed span: moving the day's marker then rescales nothing.
-                    "x": {
-                        "field": "date",
-                        "type": "temporal",
-                        "title": None,
-                        "axis": {"format": "%b", "tickCount": "month"},
-                        "scale": {"type": "utc", "domain": [_utc(first), _utc(last)]},
-                    },
-                    "y": {"field": "n", "type": "quantitative", "stack": "zero", "title": "Places"},
-                    "color": {
-                        "field": "category",
-                        "type": "nominal",
-                        "legend": {"orient": "bottom", "title": None, "direction": "horizontal", "labelLimit": 260, "symbolType": "square"},
-                        "scale": {"domain": labels, "range": [c.colour for c in categories]},
-                    },
-                    "order": {"field": "c", "type": "quantitative"},
-                    "tooltip": [
-                        {"field": "when", "type": "nominal", "title": "date"},
-                        {"field": "category", "type": "nominal"},
-                        {"field": "n", "type": "quantitative", "title": "count"},
-                    ],
-                },
-            },
-            {
-                "data": {"name": "day"},
-                "transform": [as_date],
-                "mark": {"type": "rule", "color": "#000", "strokeWidth": 1.5},
-                "encoding": {"x": {"field": "date", "type": "temporal", "scale": {"type": "utc"}}},
-            },
-            *(
-                {
-                    "data": {"name": "day"},
-                    "transform": [*day_label, {"filter": f"datum.d {test} {late}"}],
-                    "mark": {"type": "text", "align": align, "dx": dx, "baseline": "top", "fontWeight": "bold", "color": "#000"},
-                    "encoding": {
-                        "x": {"field": "date", "type": "temporal", "scale": {"type": "utc"}},
-                        "y": {"value": 2},
-                        "text": {"field": "label", "type": "nominal"},
-                    },
-                }
-                for test, align, dx in (("<=", "left", 4), (">", "right", -4))
-            ),
-        ],
+        "layer": [_areas_layer(dimension_key, as_date, first, last), *_day_layers(as_date, first, last)],
     }
+
+
+def _areas_layer(dimension_key: str, as_date: dict[str, str], first: date, last: date) -> dict[str, Any]:
+    """The stacked areas, one per category, with the day and the counts in their tooltip."""
+    categories = status.DIMENSIONS[dimension_key].categories
+    labels = [c.label for c in categories]
+    legend = {"orient": "bottom", "title": None, "direction": "horizontal", "labelLimit": 260, "symbolType": "square"}
+    return {
+        "data": {"name": "areas"},
+        "transform": [
+            as_date,
+            {"calculate": f"{json.dumps(labels)}[datum.c]", "as": "category"},  # category indexes back to labels
+            {"calculate": f"utcFormat(datum.date, '{year.DAY_FORMAT}')", "as": "when"},
+        ],
+        "mark": {"type": "area", "interpolate": "step-after"},
+        "encoding": {
+            # A fixed span: moving the day's marker then rescales nothing.
+            "x": {
+                "field": "date",
+                "type": "temporal",
+                "title": None,
+                "axis": {"format": "%b", "tickCount": "month"},
+                "scale": {"type": "utc", "domain": [_utc(first), _utc(last)]},
+            },
+            "y": {"field": "n", "type": "quantitative", "stack": "zero", "title": "Places"},
+            "color": {
+                "field": "category",
+                "type": "nominal",
+                "legend": legend,
+                "scale": {"domain": labels, "range": [c.colour for c in categories]},
+            },
+            "order": {"field": "c", "type": "quantitative"},
+            "tooltip": [
+                {"field": "when", "type": "nominal", "title": "date"},
+                {"field": "category", "type": "nominal"},
+                {"field": "n", "type": "quantitative", "title": "count"},
+            ],
+        },
+    }
+
+
+def _day_layers(as_date: dict[str, str], first: date, last: date) -> list[dict[str, Any]]:
+    """The rule at the day shown and its label: right of the line, or left of it near the year's end, where it would be cut."""
+    late = (last - first).days * 4 // 5
+    day_label = [as_date, {"calculate": f"utcFormat(datum.date, '{year.SHORT_DAY_FORMAT}')", "as": "label"}]
+    rule = {
+        "data": {"name": "day"},
+        "transform": [as_date],
+        "mark": {"type": "rule", "color": "#000", "strokeWidth": 1.5},
+        "encoding": {"x": {"field": "date", "type": "temporal", "scale": {"type": "utc"}}},
+    }
+    labels = [
+        {
+            "data": {"name": "day"},
+            "transform": [*day_label, {"filter": f"datum.d {test} {late}"}],
+            "mark": {"type": "text", "align": align, "dx": dx, "baseline": "top", "fontWeight": "bold", "color": "#000"},
+            "encoding": {
+                "x": {"field": "date", "type": "temporal", "scale": {"type": "utc"}},
+                "y": {"value": 2},
+                "text": {"field": "label", "type": "nominal"},
+            },
+        }
+        for test, align, dx in (("<=", "left", 4), (">", "right", -4))
+    ]
+    return [rule, *labels]
 
 
 @functools.lru_cache(maxsize=400)

@@ -15,9 +15,11 @@ from typing import Any
 import pandas as pd
 
 from sanctuarymap.data import status, year
-from sanctuarymap.reader import story
+from sanctuarymap.reader import text
 
 CHANGE_COLUMNS = ["jurisdiction_id", "before", "after", "event_ids"]
+# The statuses (``status.as_of``) on the earlier and on the later day, each with a row for every place compared.
+Statuses = tuple[pd.DataFrame, pd.DataFrame]
 
 
 def ordered(day: date, other: date) -> tuple[date, date]:
@@ -25,30 +27,39 @@ def ordered(day: date, other: date) -> tuple[date, date]:
     return (day, other) if day <= other else (other, day)
 
 
-def changed(changes: pd.DataFrame, jurisdiction_ids: Iterable[str], dimension_key: str, day: date, other: date) -> pd.DataFrame:
+def changed(
+    changes: pd.DataFrame, jurisdiction_ids: Iterable[str], dimension_key: str, day: date, other: date, statuses: Statuses | None = None
+) -> pd.DataFrame:
     """Places whose category in ``dimension_key`` differs between the two days, in the order given.
 
     ``before`` is the category on the earlier day, ``after`` on the later; ``event_ids`` the events of
     the place's changes in that dimension after the earlier day and up to the later one (all of them:
-    a place that went A → B → C lists both).
+    a place that went A → B → C lists both). ``statuses``: the two days' ``status.as_of``, if worked out already.
     """
     ids = list(jurisdiction_ids)
     early, late = ordered(day, other)
-    before = status.as_of(changes, ids, early)[dimension_key]
-    after = status.as_of(changes, ids, late)[dimension_key]
+    on_early, on_late = statuses or _statuses(changes, ids, early, late)
+    before, after = on_early[dimension_key].to_dict(), on_late[dimension_key].to_dict()
     between = changes[(changes["dimension"] == dimension_key) & (changes["date"] > early) & (changes["date"] <= late)]
     causes = between.groupby("jurisdiction_id", sort=False)["event_id"].agg(list).to_dict()
     rows = [(j, before[j], after[j], causes.get(j, [])) for j in ids if before[j] != after[j]]
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
 
 
-def counts(changes: pd.DataFrame, jurisdiction_ids: Iterable[str], dimension_key: str, day: date, other: date) -> pd.DataFrame:
-    """How many places stood in each category on each day, the earlier day first: one row per category."""
+def _statuses(changes: pd.DataFrame, ids: list[str], early: date, late: date) -> Statuses:
+    return status.as_of(changes, ids, early), status.as_of(changes, ids, late)
+
+
+def counts(
+    changes: pd.DataFrame, jurisdiction_ids: Iterable[str], dimension_key: str, day: date, other: date, statuses: Statuses | None = None
+) -> pd.DataFrame:
+    """How many places stood in each category on each day, the earlier day first: one row per category.
+    ``statuses``: the two days' ``status.as_of``, if worked out already."""
     ids = list(jurisdiction_ids)
     early, late = ordered(day, other)
     dimension = status.DIMENSIONS[dimension_key]
-    on_early = status.as_of(changes, ids, early)[dimension_key].value_counts()
-    on_late = status.as_of(changes, ids, late)[dimension_key].value_counts()
+    both = statuses or _statuses(changes, ids, early, late)
+    on_early, on_late = (s.loc[ids, dimension_key].value_counts() for s in both)
     return pd.DataFrame(
         {
             "Category": [c.label for c in dimension.categories],
@@ -77,7 +88,7 @@ def list_html(
             day, precision, kind = by_id[event_id]
             causes.append(
                 f'<li data-event="{html.escape(event_id)}">{html.escape(year.when_label(day, precision))}'
-                f" · {html.escape(status.kind_label(kind))}{story.sources_html(sources_by_event.get(event_id))}</li>"
+                f" · {html.escape(status.kind_label(kind))}{text.sources_html(sources_by_event.get(event_id))}</li>"
             )
         place = str(jurisdiction_id)
         items.append(

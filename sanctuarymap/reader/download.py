@@ -11,14 +11,17 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import geopandas as gpd
 import pandas as pd
 
-from sanctuarymap.data import basis, dataset, files, geodata, records, status
+from sanctuarymap.data import basis, files, geodata, records, status
+from sanctuarymap.reader import panel, view
 
 LICENCE = "Records: CC BY 4.0, Sanctuary Map 2017 editors (records/README.md); linked sources belong to their publishers"
 BOUNDARIES = "Boundaries: U.S. Census Bureau cartographic boundaries 2017 (public domain) via us-atlas 3.0.1; city points from Wikipedia"
@@ -31,20 +34,44 @@ def file_name(kind: str, day: date, extension: str) -> str:
 
 
 def day_rows(
-    recs: records.Records, changes: pd.DataFrame, names: dict[str, str], day: date, sources_by_event: dict[str, list[Any]]
+    recs: records.Records,
+    changes: pd.DataFrame,
+    names: dict[str, str],
+    day: date,
+    sources_by_event: dict[str, list[Any]],
+    *,
+    current: pd.DataFrame | None = None,
+    bases: list[str] | None = None,
 ) -> pd.DataFrame:
     """One row per jurisdiction in ``names``: its kind, state, GEOID, the day, and per dimension its category
     on ``day``, the event that set it (the latest change on or before ``day``) and that event's first source;
     after the sanctuary columns, ``sanctuary_basis``: on what that status rests (``basis.of_day``).
 
     A place still at a dimension's baseline with no change has empty event and source cells there.
+    ``current`` and ``bases``, if worked out already, as ``table.of_day`` takes them.
     """
     ids = list(names)
-    current = status.as_of(changes, ids, day)
+    current = status.as_of(changes, ids, day) if current is None else current
     known = changes[(changes["date"] <= day) & changes["jurisdiction_id"].isin(ids)]
     setting = known.drop_duplicates(["jurisdiction_id", "dimension"], keep="last").set_index(["jurisdiction_id", "dimension"])["event_id"]
+    table = _places(recs, names, day)
+    for key in status.DIMENSIONS:
+        event_ids = [str(setting.get((j, key), "")) for j in ids]
+        table[key] = list(current.loc[ids, key])
+        table[f"{key}_event_id"] = event_ids
+        table[f"{key}_source_url"] = [_first_url(sources_by_event.get(e, [])) for e in event_ids]
+        if key == "sanctuary":
+            # On what the status rests (basis.BASES): a tracker's listing is never the place's own act.
+            table["sanctuary_basis"] = basis.of_day(basis.kinds_of(recs), changes, ids, day) if bases is None else bases
+    table["licence"] = LICENCE
+    return table
+
+
+def _places(recs: records.Records, names: dict[str, str], day: date) -> pd.DataFrame:
+    """The first columns of ``day_rows``: each place in ``names`` with its name, kind, state and GEOID, and the day."""
+    ids = list(names)
     places = recs.jurisdictions.set_index("jurisdiction_id")
-    table = pd.DataFrame(
+    return pd.DataFrame(
         {
             "jurisdiction_id": ids,
             "name": [names[j] for j in ids],
@@ -54,16 +81,6 @@ def day_rows(
             "day": day.isoformat(),
         }
     )
-    for key in status.DIMENSIONS:
-        event_ids = [str(setting.get((j, key), "")) for j in ids]
-        table[key] = list(current.loc[ids, key])
-        table[f"{key}_event_id"] = event_ids
-        table[f"{key}_source_url"] = [_first_url(sources_by_event.get(e, [])) for e in event_ids]
-        if key == "sanctuary":
-            # On what the status rests (basis.BASES): a tracker's listing is never the place's own act.
-            table["sanctuary_basis"] = basis.of_day(basis.kinds_of(recs), changes, ids, day)
-    table["licence"] = LICENCE
-    return table
 
 
 def _first_url(sources: list[Any]) -> str:
@@ -126,12 +143,53 @@ def records_zip(folder: Path, day: date) -> bytes:
     return buffer.getvalue()
 
 
-def day_csv_of(data: dataset.Dataset, day: date) -> bytes:
-    """The day's CSV for a loaded dataset."""
-    return day_csv(day_rows(data.records, data.changes, data.names, day, data.sources_by_event))
+def place_events_csv(recs: records.Records, jurisdiction_id: str) -> bytes:
+    """One place's events with their sources, as the panel's download (``view.events_csv``)."""
+    return view.events_csv(panel.events_of(recs, jurisdiction_id), recs.sources)
 
 
-def day_geojson_of(data: dataset.Dataset, day: date) -> bytes:
-    """The day's GeoJSON for a loaded dataset."""
-    rows = day_rows(data.records, data.changes, data.names, day, data.sources_by_event)
-    return day_geojson(day_frame(rows, data.place_geometries), day)
+class DayFiles(Protocol):
+    """What the day's files are built from (``day.Facts``): the day, its rows (``day_rows``), the places' geometries."""
+
+    day: date
+
+    @property
+    def rows(self) -> pd.DataFrame: ...
+
+    @property
+    def geometries(self) -> dict[str, Any]: ...
+
+
+def _day_csv(facts: DayFiles, folder: Path) -> bytes:
+    return day_csv(facts.rows)
+
+
+def _day_geojson(facts: DayFiles, folder: Path) -> bytes:
+    return day_geojson(day_frame(facts.rows, facts.geometries), facts.day)
+
+
+def _records_zip(facts: DayFiles, folder: Path) -> bytes:
+    return records_zip(folder, facts.day)
+
+
+@dataclass(frozen=True)
+class Download:
+    """One download button: its label, what its file is named (``file_name``) and holds, and how it is built
+    from the day's facts and the records folder (only when the reader asks for it)."""
+
+    label: str
+    kind: str
+    extension: str
+    mime: str
+    build: Callable[[DayFiles, Path], bytes]
+
+    def file_name(self, day: date) -> str:
+        return file_name(self.kind, day, self.extension)
+
+
+# The day's downloads, in the order of their buttons.
+DOWNLOADS = (
+    Download("The day as CSV", "day", "csv", "text/csv", _day_csv),
+    Download("The day as GeoJSON", "day", "geojson", "application/geo+json", _day_geojson),
+    Download("All the records (zip)", "records", "zip", "application/zip", _records_zip),
+)

@@ -14,25 +14,18 @@ import os
 import pickle
 import sys
 import tempfile
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import pyarrow as pa
 import shapely
 
-from sanctuarymap.data import dataset, geodata, law, status
+from sanctuarymap.data import dataset, geodata, status
 from sanctuarymap.page import payload
-from sanctuarymap.reader import chart, glossary, story
-
-# Places' stories kept (Edition.panel_html): a few KB each, so a few MB in all.
-PANELS_KEPT = 2048
+from sanctuarymap.reader import chart, glossary
 
 
 @dataclass
@@ -55,57 +48,6 @@ class Edition:
         Streamlit as Arrow (what it sends), which spares it a conversion from pandas on every rerun."""
         data = self.data
         return {key: pa.Table.from_pandas(chart.areas(data.counts, key, data.first_day), preserve_index=False) for key in status.DIMENSIONS}
-
-    def recent_html(self, day: date) -> str:
-        """``story.recent_html`` of the events up to ``day``: the same for every reader of that day, so built
-        once per day (it was about a fifth of a settled day's CPU)."""
-        known = self._recent_by_day.get(day)
-        if known is None:
-            data = self.data
-            recent = story.recent_events(data.records, day)
-            known = story.recent_html(recent, data.sources_by_event, day, data.names, story.count_on(data.records, day))
-            self._recent_by_day[day] = known
-        return known
-
-    @cached_property
-    def _recent_by_day(self) -> dict[date, str]:
-        return {}
-
-    def panel_html(self, jurisdiction_id: str, day: date, opened: int = 0) -> str:
-        """``story.panel_html`` of one place on one day, beneath its state's law (``law.beneath``), with
-        ``opened`` (``view.settle``'s count of places opened from the map): built once per (place, day,
-        opened) and kept for the last ``PANELS_KEPT`` asked for. Readers with a place open redraw its story
-        on every settled day; built afresh, it was most of such a day's CPU."""
-        key = (jurisdiction_id, day, opened)
-        data = self.data
-        with self._panels_lock:
-            known = self._panels.get(key)
-            if known is not None:
-                self._panels.move_to_end(key)
-                return known
-        beneath = law.beneath(data.state_laws, data.records.jurisdictions, data.changes, jurisdiction_id, day)
-        current = data.status_of(jurisdiction_id, day)
-        built = story.panel_html(data.records, data.sources_by_event, current, jurisdiction_id, day, data.names, beneath, opened)
-        with self._panels_lock:
-            self._panels[key] = built
-            while len(self._panels) > PANELS_KEPT:
-                self._panels.popitem(last=False)
-        return built
-
-    @cached_property
-    def _panels(self) -> OrderedDict[tuple[str, date, int], str]:
-        return OrderedDict()
-
-    @cached_property
-    def _panels_lock(self) -> threading.Lock:
-        return threading.Lock()
-
-    def __getstate__(self) -> dict[str, Any]:
-        # What the disk cache keeps (``load``): not the stories built since, nor a lock.
-        state = dict(vars(self))
-        for name in ("_recent_by_day", "_panels", "_panels_lock"):
-            state.pop(name, None)
-        return state
 
 
 def load(records_dir: Path, geodata_dir: Path, *, freeze: bool = False, version: object = None, cache: Path | None = None) -> Edition:

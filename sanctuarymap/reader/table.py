@@ -26,14 +26,24 @@ KIND_NAMES = {key: kinds.KINDS[key].label for key in kinds.MAPPED}
 COLUMNS = ["jurisdiction_id", PLACE, KIND, STATE, *(d.label for d in status.DIMENSIONS.values()), BASIS, LATEST_DAY, LATEST_KIND]
 
 
-def of_day(recs: records.Records, changes: pd.DataFrame, names: dict[str, str], day: date) -> pd.DataFrame:
+def of_day(
+    recs: records.Records,
+    changes: pd.DataFrame,
+    names: dict[str, str],
+    day: date,
+    *,
+    current: pd.DataFrame | None = None,
+    bases: list[str] | None = None,
+) -> pd.DataFrame:
     """One row per jurisdiction in ``names`` (their order), with its categories on ``day`` as labels.
 
     The latest event is the latest one on or before ``day`` that concerns the place (ties by event id,
-    as ``status`` orders them); a place with none has empty cells there.
+    as ``status`` orders them); a place with none has empty cells there. ``current`` (``status.as_of``
+    on ``day``, a row for each place at least) and ``bases`` (``basis.of_day``, in ``names`` order), if
+    worked out already (``day.Facts``).
     """
     ids = list(names)
-    current = status.as_of(changes, ids, day)
+    current = status.as_of(changes, ids, day) if current is None else current
     jurisdictions = recs.jurisdictions
     kind_of = {str(j): str(k) for j, k in zip(jurisdictions["jurisdiction_id"], jurisdictions["kind"])}
     state_of = {str(j): str(s) for j, s in zip(jurisdictions["jurisdiction_id"], jurisdictions["state"])}
@@ -51,7 +61,7 @@ def of_day(recs: records.Records, changes: pd.DataFrame, names: dict[str, str], 
     )
     for key, dimension in status.DIMENSIONS.items():
         table[dimension.label] = [dimension.label_of(str(c)) for c in current.loc[ids, key]]
-    table[BASIS] = basis.of_day(basis.kinds_of(recs), changes, ids, day)
+    table[BASIS] = basis.of_day(basis.kinds_of(recs), changes, ids, day) if bases is None else bases
     table[LATEST_DAY] = [latest[j][0] if j in latest else None for j in ids]
     table[LATEST_KIND] = [status.kind_label(latest[j][1]) if j in latest else "" for j in ids]
     return table[COLUMNS]

@@ -114,6 +114,16 @@ def go_to_moment(session: MutableMapping[str, Any], story: list[moments.Moment],
     session["fit_set"] = int(session.get("fit_set", 0)) + 1
 
 
+def step_moment(session: MutableMapping[str, Any], story: list[moments.Moment], step: int) -> None:
+    """The Previous (-1) and Next (+1) moment buttons: tell the moment ``step`` away from the one shown."""
+    go_to_moment(session, story, int(session.get("moment", 0)) + step)
+
+
+def fly_to_selected(session: MutableMapping[str, Any]) -> None:
+    """A place chosen in "Find a place": the map flies to it (the next run draws the map there once)."""
+    session["fly_to"] = session.get("selected")
+
+
 def start_compare(session: MutableMapping[str, Any]) -> None:
     """The "Compare with another day" switch: turned on, it compares with the day shown (the calendar opens
     there, and the reader moves either day); turned off, it stops comparing."""
@@ -125,6 +135,12 @@ def start_story(session: MutableMapping[str, Any], story: list[moments.Moment]) 
     turned off, it leaves the map as it is, to explore from there."""
     if session.get("story"):
         go_to_moment(session, story, int(session.get("moment", 0)))
+
+
+def compared_with(session: Mapping[str, Any]) -> date | None:
+    """The other day compared with the day shown, while the Compare switch is on and a day is chosen."""
+    other = session.get("compare") if session.get("comparing") else None
+    return other if isinstance(other, date) else None
 
 
 def map_extras(session: Mapping[str, Any]) -> dict[str, Any]:

@@ -142,6 +142,24 @@ def settle_day(session: MutableMapping[str, Any], first: date, last: date) -> bo
     return True
 
 
+@dataclass(frozen=True)
+class Drawn:
+    """What the whole page is drawn with, outside the day's view: the colouring and the selection its controls
+    show, the count of days the server set, whether the map has painted, the files' version. A settled day
+    changes none of these, and reruns the day's view alone; anything else that changes them (the map's first
+    paint, a click, a key moment, a records edit) reruns the whole page."""
+
+    colour: str
+    selected: str | None
+    day_set: int
+    painted: bool
+    version: str
+
+
+def drawn(session: Mapping[str, Any], version: str) -> Drawn:
+    return Drawn(session["colour"], session["selected"], int(session["day_set"]), map_painted(session), version)
+
+
 def map_painted(session: Mapping[str, Any]) -> bool:
     """Whether the map page has reported at all: it does once its first day is painted (or its data
     failed to load), and the page draws what follows the map only then."""

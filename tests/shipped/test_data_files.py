@@ -261,9 +261,9 @@ def test_each_report_names_on_its_release_day_every_place_listed_from_it(shipped
 
 
 def test_the_readme_counts_the_federal_lists_as_the_about_page_does(shipped):
-    from sanctuarymap.reader import story
+    from sanctuarymap.reader import about
 
-    rows = [f"| {r.when} | {r.kind} | `{r.event_id}` | {r.named} | {r.only_here} |" for r in story.federal_lists(shipped).itertuples()]
+    rows = [f"| {r.when} | {r.kind} | `{r.event_id}` | {r.named} | {r.only_here} |" for r in about.federal_lists(shipped).itertuples()]
     readme = (RECORDS / "README.md").read_text(encoding="utf-8")
     table = readme.split("<!-- federal lists -->")[1].strip().splitlines()[2:]
     assert table == rows, "records/README.md § The federal lists should read:\n" + "\n".join(rows)

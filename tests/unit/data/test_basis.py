@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sanctuarymap.data import basis, records, status
-from sanctuarymap.reader import download, story, table
+from sanctuarymap.reader import download, panel, table
 
 LISTING = "2014-06-test-tracker-list"
 
@@ -64,8 +64,8 @@ def test_the_table_and_the_download_say_on_what_the_status_rests(listed):
 
 def test_the_panel_names_the_list_and_the_kind_says_it_is_a_listing(listed):
     by_event = {e: group for e, group in listed.sources.groupby("event_id")}
-    html = story.timeline_html(story.events_of(listed, "il"), by_event, date(2017, 1, 1), {"il": "Illinois"})
+    html = panel.timeline_html(panel.events_of(listed, "il"), by_event, date(2017, 1, 1), {"il": "Illinois"})
     assert "Listed by a tracker as limiting cooperation" in html
     assert "Listed in: Test Tracker (advocacy group), “A list of places”" in html
-    ordinance = story.timeline_html(story.events_of(listed, "il-cook-county").iloc[:1], by_event, date(2017, 1, 1), {})
+    ordinance = panel.timeline_html(panel.events_of(listed, "il-cook-county").iloc[:1], by_event, date(2017, 1, 1), {})
     assert "Listed in:" not in ordinance

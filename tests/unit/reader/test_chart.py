@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from sanctuarymap.data import records, status
+from sanctuarymap.data import records, status, year
 from sanctuarymap.reader import chart
 
 
@@ -47,3 +47,14 @@ def test_the_chart_has_a_legend_a_labelled_day_and_a_name_that_names_no_day(reco
     assert [layer["data"] for layer in labels] == [{"name": "day"}, {"name": "day"}]  # moved with the day's one row
     assert {layer["mark"]["align"] for layer in labels} == {"left", "right"}  # right of the line, left of it late in the year
     assert all(layer["encoding"]["text"]["field"] == "label" for layer in labels)
+
+
+def test_the_chart_s_tooltip_reads_the_day_as_the_page_does(records_dir):
+    loaded = records.load(records_dir)
+    first, last = date(2017, 1, 1), date(2017, 12, 31)
+    counts = status.daily_counts(status.timeline(loaded.event_jurisdictions), ["il"], first, last)
+    spec = chart.category_counts(chart.areas(counts, "sanctuary", first), "sanctuary", date(2017, 8, 1), first, last)
+    (when,) = [t["calculate"] for t in spec["layer"][0]["transform"] if t.get("as") == "when"]
+    assert when == f"utcFormat(datum.date, '{year.DAY_FORMAT}')"
+    # d3-time-format reads "%-d" as strftime does on this system: the day's number unpadded.
+    assert date(2017, 8, 1).strftime(year.DAY_FORMAT) == year.day_label(date(2017, 8, 1)) == "1 August 2017"

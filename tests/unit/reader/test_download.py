@@ -15,18 +15,29 @@ import pandas as pd
 
 from harness.browser import ROOT
 from sanctuarymap.data import status
-from sanctuarymap.reader import download
+from sanctuarymap.reader import day, download
 
 DAY = date(2017, 9, 15)
+
+
+def built(data, extension: str) -> bytes:
+    """The file of the day's download button with ``extension``, as a click builds it (``download.DOWNLOADS``)."""
+    (spec,) = [d for d in download.DOWNLOADS if d.extension == extension]
+    return spec.build(day.facts_of(data, DAY), ROOT / "records")
 
 
 def test_file_names_carry_the_day():
     assert download.file_name("day", DAY, "csv") == "sanctuarymap-day-2017-09-15.csv"
     assert download.file_name("records", DAY, "zip") == "sanctuarymap-records-2017-09-15.zip"
+    assert [d.file_name(DAY) for d in download.DOWNLOADS] == [
+        "sanctuarymap-day-2017-09-15.csv",
+        "sanctuarymap-day-2017-09-15.geojson",
+        "sanctuarymap-records-2017-09-15.zip",
+    ]
 
 
 def test_the_csv_has_every_place_its_three_statuses_their_events_and_sources(shipped):
-    rows = list(csv.DictReader(io.StringIO(download.day_csv_of(shipped, DAY).decode("utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(built(shipped, "csv").decode("utf-8"))))
     assert [r["jurisdiction_id"] for r in rows] == list(shipped.names)
     expected = status.as_of(shipped.changes, list(shipped.names), DAY)
     urls = {s.url for s in shipped.records.sources.itertuples()}
@@ -59,7 +70,7 @@ def test_a_spreadsheet_runs_no_formula_from_the_csv():
 
 
 def test_the_geojson_reads_back_with_geopandas(shipped, tmp_path):
-    body = download.day_geojson_of(shipped, DAY)
+    body = built(shipped, "geojson")
     path = tmp_path / download.file_name("day", DAY, "geojson")
     path.write_bytes(body)
     frame = gpd.read_file(path)

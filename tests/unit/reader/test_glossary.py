@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 
 from sanctuarymap.data import records, status
-from sanctuarymap.reader import glossary, story
+from sanctuarymap.reader import glossary, text
 
 # The terms issue #20 asks to explain, as a reader meets them on the page.
 REQUIRED = {
@@ -57,7 +57,7 @@ def test_every_term_is_explained_and_sourced():
     for term in glossary.TERMS:
         assert len(term.meaning) >= 120 and term.meaning.endswith("."), term.key  # a real explanation, in sentences
         source = term.source
-        assert source.outlet and story.has_title(source.title), term.key  # a citation: outlet and its real title
+        assert source.outlet and text.has_title(source.title), term.key  # a citation: outlet and its real title
         assert records.is_web_url(source.url), term.key
         assert source.published is None or date(1990, 1, 1) <= source.published <= date(2017, 12, 31), term.key
 

@@ -16,7 +16,8 @@ import pytest
 from harness.browser import ROOT, TEST_DATA
 from sanctuarymap.data import dataset, records, status
 from sanctuarymap.page import maps
-from sanctuarymap.reader import edition, glossary, story, view
+from sanctuarymap.reader import edition, glossary, panel, view
+from sanctuarymap.reader import events as on_this_day
 
 HOSTILE = TEST_DATA / "hostile"
 SOURCES = records.SOURCES_FILE
@@ -138,10 +139,10 @@ def test_panel_of_every_hostile_place_is_inert_and_shows_the_text_as_typed(data)
     for day in DAYS:
         current = status.as_of(data.changes, data.mapped_ids, day)
         for jurisdiction_id in data.mapped_ids:
-            markup = story.panel_html(recs, data.sources_by_event, current, jurisdiction_id, day, data.names)
+            markup = panel.panel_html(recs, data.sources_by_event, current, jurisdiction_id, day, data.names)
             parsed = assert_inert(markup)
             assert data.names[jurisdiction_id] in parsed.text  # the name, literally
-            events = story.events_of(recs, jurisdiction_id)
+            events = panel.events_of(recs, jurisdiction_id)
             assert len(events) > 0
             for summary in events["summary"]:
                 for line in lines_of(summary):
@@ -154,7 +155,7 @@ def test_panel_of_every_hostile_place_is_inert_and_shows_the_text_as_typed(data)
 def test_literal_markup_and_entities_stay_text(data):
     current = status.as_of(data.changes, data.mapped_ids, date(2017, 12, 31))
     text = Parsed(
-        story.panel_html(data.records, data.sources_by_event, current, "ca-los-angeles-county", date(2017, 12, 31), data.names)
+        panel.panel_html(data.records, data.sources_by_event, current, "ca-los-angeles-county", date(2017, 12, 31), data.names)
     ).text
     assert "&lt;b&gt;not bold&lt;/b&gt; &amp; &quot;quoted&quot; &#x3C;script&#x3E;" in text  # not decoded
     assert "$x^2$ :red[red] :smile:" in text
@@ -163,8 +164,8 @@ def test_literal_markup_and_entities_stay_text(data):
 
 @pytest.mark.parametrize("day", [date(2017, 1, 25), date(2017, 8, 7), date(2017, 12, 31)])
 def test_recent_events_are_inert(data, day):
-    events = story.recent_events(data.records, day)
-    parsed = assert_inert(story.recent_html(events, data.sources_by_event, day, data.names))
+    events = on_this_day.recent_events(data.records, day)
+    parsed = assert_inert(on_this_day.recent_html(events, data.sources_by_event, day, data.names))
     for summary in events["summary"]:
         assert lines_of(summary)[0] in parsed.text
 
@@ -176,7 +177,7 @@ def test_timeline_with_a_source_refused_by_the_loader_shows_no_link():
     sources.loc[0, "url"] = "javascript:alert(1)"
     sources.loc[1, "url"] = "data:text/html,<script>alert(1)</script>"
     by_event = {k: g for k, g in sources.groupby("event_id")}
-    markup = story.timeline_html(recs.events, by_event, date(2017, 12, 31), {})
+    markup = panel.timeline_html(recs.events, by_event, date(2017, 12, 31), {})
     parsed = assert_inert(markup)
     assert len([tag for tag, attrs in parsed.tags if tag == "a" and attrs.get("class") != "sm-term"]) == len(sources) - 2
 
@@ -188,7 +189,7 @@ def test_events_csv_neutralises_every_formula(data):
     recs = data.records
     seen_formulas = set()
     for jurisdiction_id in data.mapped_ids:
-        events = story.events_of(recs, jurisdiction_id)
+        events = panel.events_of(recs, jurisdiction_id)
         body = view.events_csv(events, recs.sources).decode("utf-8")
         rows = list(csv.reader(io.StringIO(body, newline="")))
         header, cells = rows[0], [cell for row in rows[1:] for cell in row]

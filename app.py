@@ -11,6 +11,7 @@ from streamlit_folium import st_folium
 
 from sanctuarymap import (
     basis,
+    bridge,
     budget,
     chart,
     compare,
@@ -155,18 +156,16 @@ def the_day() -> None:
         st.rerun(scope="app")
     fly = data.views.loc[st.session_state.pop("fly_to")] if st.session_state.get("fly_to") in data.views.index else None
     with map_slot:
-        st_folium(
-            maps.base_map(changes_url),
-            key="map",
-            feature_group_to_add=maps.view_layer(
-                maps.view(st.session_state.map_day, st.session_state.day_set, colour, selected) | tools.map_extras(st.session_state)
-            ),
-            returned_objects=["last_object_clicked_popup"],  # the page's reports: a settled day, a click
-            center=None if fly is None else (fly.latitude, fly.longitude),
-            zoom=None if fly is None else int(fly.zoom),
-            height=560,
-            use_container_width=True,
-        )
+        current_view = bridge.view(st.session_state.map_day, st.session_state.day_set, colour, selected)
+        current_view |= tools.map_extras(st.session_state)
+        with bridge.compiled_templates():
+            st_folium(
+                **bridge.map_arguments(maps.base_map(changes_url), current_view),
+                center=None if fly is None else (fly.latitude, fly.longitude),
+                zoom=None if fly is None else int(fly.zoom),
+                height=560,
+                use_container_width=True,
+            )
     st.query_params.from_dict(view.to_query(view.View(day, colour, selected)) | tools.to_query(st.session_state))
     if not painted:
         return

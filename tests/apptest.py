@@ -7,6 +7,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from sanctuarymap import bridge
 from sanctuarymap.testing import MAP_COMPONENT, ROOT
 
 APP = str(ROOT / "app.py")
@@ -41,7 +42,7 @@ def map_view(at: AppTest) -> dict:
 def report(at: AppTest, day: str, seq: int, click: str | None = None) -> AppTest:
     """The map page's report, as st_folium hands it to the script: its first paint (the day the server
     sent), a day it settled on, or a click on ``click``."""
-    at.session_state["map"] = {"last_object_clicked_popup": json.dumps({"page": PAGE_ID, "seq": seq, "day": day, "click": click})}
+    at.session_state[bridge.KEY] = {bridge.CHANNEL: json.dumps({"page": PAGE_ID, "seq": seq, "day": day, "click": click})}
     return at.run()
 
 

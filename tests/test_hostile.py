@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from sanctuarymap import dataset, glossary, maps, records, status, story, view
+from sanctuarymap import bridge, dataset, glossary, maps, records, status, story, view
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"
@@ -220,14 +220,15 @@ def test_the_map_script_carries_no_record_text(data):
         "changes": "/app/static/generated/changes-x.json",
         "home": json.loads(json.dumps(maps.CONTIGUOUS_US)),
         "title": maps.MAP_TITLE,
+        "report": bridge.REPORT_SCHEMA,
     }
 
 
 @pytest.mark.parametrize("colour", list(status.DIMENSIONS))
 def test_the_view_cannot_end_its_script(data, colour):
     for selected in [None, *data.mapped_ids]:
-        current = maps.view(date(2017, 12, 31), 1, colour, selected)
-        view_json = _json_of(maps.view_layer(current), "view_json")
+        current = bridge.view(date(2017, 12, 31), 1, colour, selected)
+        view_json = _json_of(bridge.view_layer(current), "view_json")
         assert "</" not in view_json and "<!--" not in view_json
         assert json.loads(view_json) == current
 

@@ -21,7 +21,7 @@ from apptest import map_component, markdown_text, start
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sanctuarymap import dataset, download, geodata, law, moments, records, tools, view
+from sanctuarymap import bridge, dataset, download, geodata, law, moments, records, tools, view
 from sanctuarymap.testing import ROOT
 
 DAY = date(2017, 9, 15)
@@ -348,4 +348,4 @@ def test_a_map_report_of_any_shape_is_ignored_and_logged_once(caplog):
     ],
 )
 def test_a_report_outside_its_typed_shape_is_none(fields):
-    assert view.page_report(json.dumps(fields), FIRST, LAST) is None
+    assert bridge.page_report(json.dumps(fields), FIRST, LAST) is None

@@ -63,6 +63,7 @@ def test_payload_lists_each_change_once_with_day_and_category_indexes():
     assert sanctuary["faded"] == [status.faded(c.colour) for c in status.SANCTUARY.categories]
     assert built["no_record"] == [status.NO_RECORD.label, status.NO_RECORD.colour]
     assert built["labels"] == []  # none given
+    assert built["strokes"] == status.STROKES
     assert set(sanctuary) == set(payload.DimensionChanges.__annotations__)
 
 

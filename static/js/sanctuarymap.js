@@ -245,11 +245,6 @@
     });
   }
 
-  // A colour of the page's own look (lines, the map's ground), from static/css/sanctuarymap.css.
-  function cssColour(name) {
-    return getComputedStyle(state.map.getContainer()).getPropertyValue(name).trim();
-  }
-
   function setupMap(map, config) {
     var panes = {states: 405, context: 408, counties: 410, outlines: 415, cities: 420, labels: 430};
     Object.keys(panes).forEach(function (name) {
@@ -522,7 +517,10 @@
     state.byPlace = byPlace;
     state.byPath = byPath;
     state.cities = entries.filter(function (entry) { return entry.city; });
+    // The palette is the payload's: the ground's colour, and the lines' as the stylesheet's variables.
     map.getContainer().style.background = data.no_record ? data.no_record[1] : "";
+    var strokes = data.strokes || {};
+    Object.keys(strokes).forEach(function (name) { map.getContainer().style.setProperty("--sm-" + name, strokes[name]); });
     drawLabels(data);
     // Thousands of faint context shapes, drawn once the coloured ones are on screen and the page has a
     // moment: one canvas draws them far faster than as many SVG paths, and they are only there to
@@ -536,11 +534,11 @@
       var slice = slices.shift();
       if (slice) {
         L.geoJSON(slice, {pane: "context", interactive: false, renderer: counties,
-          style: {weight: 0.3, color: cssColour("--sm-context-line"), fill: false}}).addTo(map);
+          style: {weight: 0.3, color: strokes["context-line"], fill: false}}).addTo(map);
         return later(drawSlice);
       }
       L.geoJSON(bundle.states, {pane: "outlines", interactive: false, renderer: L.canvas({padding: 0.5, pane: "outlines"}),
-        style: {weight: 0.9, color: cssColour("--sm-state-line"), fill: false}}).addTo(map);
+        style: {weight: 0.9, color: strokes["state-line"], fill: false}}).addTo(map);
       map.getContainer().setAttribute("data-context", "drawn");
     }
     later(drawSlice);

@@ -6,7 +6,7 @@
     python bench/run.py --cold     # only the first map of a cold server with every county, without and
                                    # with the dataset in the disk cache (printed; nothing written)
 
-Starts ``streamlit run`` on localhost (sanctuarymap.testing's AppServer) for
+Starts ``streamlit run`` on localhost (harness.browser's AppServer) for
 
 - the floor: ``bench/floor_app.py``, an empty app with a slider and a line of text. A step there is
   Streamlit's own round trip; every time below is also given as a ratio to it;
@@ -52,8 +52,8 @@ import scenarios
 import synthetic
 from playwright.sync_api import sync_playwright
 
-from sanctuarymap.proxy import ProxiedApp
-from sanctuarymap.testing import CHROMIUM, CHROMIUM_ARGS
+from harness.browser import CHROMIUM, CHROMIUM_ARGS
+from sanctuarymap.server.proxy import ProxiedApp
 
 RESULTS = measure.BENCH / "results" / "latest.json"
 DOCS = measure.ROOT / "docs" / "benchmarks.md"
@@ -139,7 +139,7 @@ def cold_starts(samples: int = 3) -> int:
                 server.stop()
         print(f"first map, cold server, dataset in the disk cache: median {measure.med(cold):,.0f} ms ({cold})", flush=True)
         print(f"first map, the same servers warm (a second page): median {measure.med(warm):,.0f} ms ({warm})", flush=True)
-        # As make serve starts: each process runs the app once before nginx takes readers (sanctuarymap/proxy.py).
+        # As make serve starts: each process runs the app once before nginx takes readers (sanctuarymap/server/proxy.py).
         served = []
         for _ in range(samples):
             app = ProxiedApp(tmp / "serve", workers=2, env=measure_env(tmp))

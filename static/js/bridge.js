@@ -1,5 +1,5 @@
 /* Sanctuary Map 2017: the bridge between the map page (static/js/sanctuarymap.js) and the server
- * (sanctuarymap/bridge.py). Everything the two say to each other passes here, and nothing else in the
+ * (sanctuarymap/page/bridge.py). Everything the two say to each other passes here, and nothing else in the
  * page touches another library's internals.
  *
  * Server -> page: SanctuaryBridge.start(map, config) once (the data's URLs, the first view, the title,
@@ -9,7 +9,7 @@
  *
  * Page -> server: send(report), a {page, seq, day, click} checked against the schema first.
  *
- * The internals, each pinned to its version by tests/test_contracts.py (bridge.EXPECTED_VERSIONS):
+ * The internals, each pinned to its version by tests/unit/page/test_contracts.py (bridge.EXPECTED_VERSIONS):
  * - streamlit-folium 0.27.4: its page keeps its state in window.__GLOBAL_DATA__ (the fields st_folium
  *   returns, and previous_data, the value it last sent) and exposes window.Streamlit. A report is
  *   written into the last_object_clicked_popup field, which no shape of ours uses.

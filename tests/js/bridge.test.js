@@ -1,4 +1,4 @@
-// static/js/bridge.js: the page's one channel to the server (run by tests/test_bridge.py, which also
+// static/js/bridge.js: the page's one channel to the server (run by tests/unit/page/test_bridge.py, which also
 // checks that the bridge and pydantic judge reports alike against the real schema, bridge.REPORT_SCHEMA).
 "use strict";
 const test = require("node:test");

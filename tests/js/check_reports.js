@@ -1,5 +1,5 @@
 // Reads {schema, reports} as JSON on stdin and writes, per report, the problems static/js/bridge.js finds
-// against the schema (tests/test_bridge.py compares them with pydantic's verdicts).
+// against the schema (tests/unit/page/test_bridge.py compares them with pydantic's verdicts).
 "use strict";
 const bridge = require("../../static/js/bridge.js");
 

@@ -1,0 +1,130 @@
+"""What a reader is looking at: the day, the colouring and the selection.
+
+The view round-trips through the page URL (``?day=2017-08-22&colour=lawsuit&selected=ca-los-angeles``)
+so that a link restores it; anything in a URL that does not make sense is dropped, not trusted. The
+day itself is the map page's: it paints every day it is moved to and reports only the day it settles
+on, and a click on a place (read by ``bridge.received``).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterable, Mapping, MutableMapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from sanctuarymap.data import files, records, status
+from sanctuarymap.page import bridge
+from sanctuarymap.page.bridge import PageReport
+from sanctuarymap.page.bridge import ascii_day as ascii_day  # the URL's day is read as the page's is (tools.py reads it here)
+
+_LOG = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class View:
+    day: date
+    colour: str
+    selected: str | None
+
+
+def from_query(params: Mapping[str, str], first: date, last: date, known_ids: Iterable[str], default_day: date) -> View:
+    """The view a URL asks for; each part that is missing or invalid falls back to its default."""
+    day = ascii_day(params.get("day"), first, last) or default_day
+    colour = params.get("colour")
+    if colour not in status.DIMENSIONS:
+        colour = "sanctuary"
+    selected = params.get("selected")
+    if selected not in set(known_ids):
+        selected = None
+    return View(day=day, colour=colour, selected=selected)
+
+
+def settle(
+    session: MutableMapping[str, Any], query: Mapping[str, str], first: date, last: date, known_ids: Iterable[str], default_day: date
+) -> None:
+    """Bring the session's view up to date before any widget is drawn.
+
+    On a session's first run the view comes from the URL; later, the map page's latest report (the day
+    it settled on, a click on a place) is applied, once.
+    """
+    if "day" not in session:
+        start = from_query(query, first, last, known_ids, default_day)
+        # day_set counts the days the server chose (bridge.view): the page moves to those, and only those.
+        session.update(day=start.day, colour=start.colour, selected=start.selected, day_set=1)
+    if session.get("selected") not in set(known_ids):
+        session["selected"] = None  # gone from the records since this session chose it (an edit)
+    report = _new_report(session, first, last)
+    if report is not None:
+        _apply(session, report)
+        if report.click is not None:
+            session["selected"] = report.click if report.click in set(known_ids) else None
+            # Counts the places opened from the map: the page brings each newly opened panel into sight.
+            session["opened"] = int(session.get("opened", 0)) + 1
+
+
+def settle_day(session: MutableMapping[str, Any], first: date, last: date) -> bool:
+    """Apply the map page's latest report if all it does is move the day (the page settled on one).
+
+    False, with nothing applied, if it is a click: a selection changes what the whole page shows, so
+    the whole script must run (and ``settle`` applies it there).
+    """
+    report = _new_report(session, first, last)
+    if report is None:
+        return True
+    if report.click is not None:
+        return False
+    _apply(session, report)
+    return True
+
+
+def map_painted(session: Mapping[str, Any]) -> bool:
+    """Whether the map page has reported at all: it does once its first day is painted (or its data
+    failed to load), and the page draws what follows the map only then."""
+    return bool(session.get("map_painted"))
+
+
+def _apply(session: MutableMapping[str, Any], report: PageReport) -> None:
+    session["last_report"] = report.key
+    session["day"] = report.day
+    session["map_painted"] = True
+
+
+def _new_report(session: Mapping[str, Any], first: date, last: date) -> PageReport | None:
+    """The map page's latest report (``bridge.received``), if it has not been applied yet; a value that
+    is not a report is ignored, and logged once per session."""
+    got = bridge.received(session.get(bridge.KEY), first, last)
+    if isinstance(got, bridge.Refused):
+        _refused(session, got.value)
+        return None
+    return got if got is not None and got.key != session.get("last_report") else None
+
+
+def _refused(session: Mapping[str, Any], value: object) -> None:
+    if isinstance(session, MutableMapping) and not session.get("report_refused"):
+        session["report_refused"] = True
+        _LOG.warning("ignored a map report that is not of the expected shape: %s", files.shown(repr(value)))
+
+
+def to_query(current: View) -> dict[str, str]:
+    query = {"day": current.day.isoformat(), "colour": current.colour}
+    if current.selected:
+        query["selected"] = current.selected
+    return query
+
+
+def events_csv(events: pd.DataFrame, sources: pd.DataFrame) -> bytes:
+    """Events with their sources as CSV, safe to open in a spreadsheet (no formula runs)."""
+    table = events.merge(sources.drop(columns=["row"], errors="ignore"), on="event_id", how="left")
+    table = table.drop(columns=["row_x", "row_y", "row"], errors="ignore")
+    table["jurisdiction_ids"] = table["jurisdiction_ids"].map(lambda ids: records.LIST_SEPARATOR.join(ids))
+    if "date_precision" in table:
+        table["date"] = [records.written_date(d, p) for d, p in zip(table["date"], table["date_precision"])]
+    table = table.map(lambda v: records.neutralise_formula(v) if isinstance(v, str) else v)
+    buffer = io.StringIO()
+    table.to_csv(buffer, index=False)
+    return buffer.getvalue().encode("utf-8")

@@ -19,7 +19,7 @@ from streamlit.runtime.app_session import AppSession
 from streamlit_folium import st_folium
 
 from sanctuarymap.data import basis, dataset, plural, status, year
-from sanctuarymap.page import maps, payload
+from sanctuarymap.page import bridge, maps, payload
 from sanctuarymap.reader import about, card, chart, compare, day, download, edition, glossary, legend, table, tools, view
 from sanctuarymap.server import budget
 
@@ -191,13 +191,10 @@ def render_map(slot: DeltaGenerator, data: dataset.Dataset, map_day: date, chang
     """The map (static/js/sanctuarymap.js in streamlit-folium's frame), flown to a place just chosen, if any."""
     session = st.session_state
     fly = data.views.loc[session.pop("fly_to")] if session.get("fly_to") in data.views.index else None
-    view_now = maps.view(map_day, session.day_set, session.colour, session.selected) | tools.map_extras(session)
-    with slot:
+    view_now = bridge.view(map_day, session.day_set, session.colour, session.selected) | tools.map_extras(session)
+    with slot, bridge.compiled_templates():
         st_folium(
-            maps.base_map(changes_url),
-            key="map",
-            feature_group_to_add=maps.view_layer(view_now),
-            returned_objects=["last_object_clicked_popup"],  # the page's reports: a settled day, a click
+            **bridge.map_arguments(maps.base_map(changes_url), view_now),
             center=None if fly is None else (fly.latitude, fly.longitude),
             zoom=None if fly is None else int(fly.zoom),
             height=560,

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from harness.browser import MAP_COMPONENT, ROOT
+from sanctuarymap.page import bridge
 
 APP = str(ROOT / "app.py")
 # The map page's reports carry its id; AppTest plays one page.
@@ -51,7 +52,7 @@ def map_view(at: AppTest) -> dict[str, Any]:
 def report(at: AppTest, day: str, seq: int, click: str | None = None) -> AppTest:
     """The map page's report, as st_folium hands it to the script: its first paint (the day the server
     sent), a day it settled on, or a click on ``click``."""
-    at.session_state["map"] = {"last_object_clicked_popup": json.dumps({"page": PAGE_ID, "seq": seq, "day": day, "click": click})}
+    at.session_state[bridge.KEY] = {bridge.CHANNEL: json.dumps({"page": PAGE_ID, "seq": seq, "day": day, "click": click})}
     return at.run()
 
 

@@ -84,6 +84,16 @@ LAWSUIT = Dimension(
 DIMENSIONS = {d.key: d for d in (SANCTUARY, PRESSURE, LAWSUIT)}
 # A place with no record is not drawn: the map's ground shows, in this colour, with its own legend entry.
 NO_RECORD = Category("no_record", "No record", "#ffffff")
+# The map's lines (the fills are the categories' colours above): the payload carries them, and the page
+# sets each as the CSS variable --sm-<name> that static/css/sanctuarymap.css draws with.
+STROKES = {
+    "line": "#555555",  # a recorded state's or county's outline
+    "city-line": "#222222",  # a city dot's ring
+    "selected-line": "#000000",  # the place selected
+    "marked-line": "#000000",  # a place whose colour just changed, while the year plays
+    "context-line": "#c8c8c8",  # the counties with no record, drawn faintly to situate the rest
+    "state-line": "#8a8a8a",  # every state's outline, above the fills
+}
 # While two days are compared, a place whose category did not change is drawn in its colour mixed with
 # white, this share of it: opaque, so that what the map shows is exactly a legend swatch.
 FADED_SHARE = 0.3

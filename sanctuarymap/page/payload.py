@@ -47,6 +47,7 @@ class ChangesPayload(TypedDict):
     kinds: list[str]  # event kind labels; a kind index points into this list
     dimensions: list[DimensionChanges]
     no_record: list[str]  # [label, "#rrggbb"]: the map's ground, where no place on record is drawn
+    strokes: dict[str, str]  # the map's lines, "#rrggbb" by name (status.STROKES): the page's CSS variables --sm-<name>
     # Names the map writes on itself: [text, latitude, longitude, "state" or "city", west, east]; a
     # state's name shows where its shape is wide enough, a city's where it does not cover another.
     labels: list[list[Any]]
@@ -87,6 +88,7 @@ def build(
         dimensions=[_dimension_changes(dimension, relevant, place_index, first, terms or {}) for dimension in status.DIMENSIONS.values()],
         events=_caption_days(events, place_index, first, last),
         no_record=[status.NO_RECORD.label, status.NO_RECORD.colour],
+        strokes=dict(status.STROKES),
         labels=labels or [],
     )
 

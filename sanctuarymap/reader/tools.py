@@ -144,7 +144,7 @@ def compared_with(session: Mapping[str, Any]) -> date | None:
 
 
 def map_extras(session: Mapping[str, Any]) -> dict[str, Any]:
-    """What the tools add to the map page's view (``maps.view``): the compared day, and the region a key
+    """What the tools add to the map page's view (``bridge.view``): the compared day, and the region a key
     moment fits with the count of times one was set. Nothing while neither is in use."""
     extras: dict[str, Any] = {}
     if isinstance(session.get("compare"), date):

@@ -3,28 +3,26 @@
 The view round-trips through the page URL (``?day=2017-08-22&colour=lawsuit&selected=ca-los-angeles``)
 so that a link restores it; anything in a URL that does not make sense is dropped, not trusted. The
 day itself is the map page's: it paints every day it is moved to and reports only the day it settles
-on, and a click on a place (see ``page_report``).
+on, and a click on a place (read by ``bridge.received``).
 """
 
 from __future__ import annotations
 
 import io
 import logging
-import re
 from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sanctuarymap.data import files, records, status
+from sanctuarymap.page import bridge
+from sanctuarymap.page.bridge import PageReport
+from sanctuarymap.page.bridge import ascii_day as ascii_day  # the URL's day is read as the page's is (tools.py reads it here)
 
 _LOG = logging.getLogger(__name__)
-# A day as the URL and the map page write it: ASCII digits only, so "２０１７" or "²" is no day.
-_ASCII_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-MAX_REPORT = 1_000  # characters of the map page's report
 
 
 @dataclass(frozen=True)
@@ -46,64 +44,6 @@ def from_query(params: Mapping[str, str], first: date, last: date, known_ids: It
     return View(day=day, colour=colour, selected=selected)
 
 
-def ascii_day(value: object, first: date, last: date) -> date | None:
-    """The day ``value`` writes as YYYY-MM-DD in ASCII digits, if it is a real day from ``first`` to ``last``; else None."""
-    if not isinstance(value, str) or not _ASCII_DAY.fullmatch(value):
-        return None
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        return None
-    return day if first <= day <= last else None
-
-
-class _MapState(BaseModel):
-    """The part of st_folium's value the app reads: the page's report, a string of bounded length."""
-
-    model_config = ConfigDict(extra="ignore", strict=True)
-
-    last_object_clicked_popup: str | None = Field(default=None, max_length=MAX_REPORT)
-
-
-class _Report(BaseModel):
-    """The map page's report, as ``static/js/sanctuarymap.js`` writes it."""
-
-    model_config = ConfigDict(extra="ignore", strict=True)
-
-    page: str = Field(min_length=1, max_length=100)
-    seq: int = Field(ge=0, le=2**53)
-    day: str = Field(pattern=_ASCII_DAY.pattern, max_length=10)
-    click: str | None = Field(default=None, max_length=200)
-
-
-@dataclass(frozen=True)
-class PageReport:
-    """What the map page sent: the day it settled on, and the place clicked, if the report is a click."""
-
-    key: tuple[str, int]  # (the page's id, its report count): a report is applied once
-    day: date
-    click: str | None
-
-
-def page_report(value: object, first: date, last: date) -> PageReport | None:
-    """The map page's report, read from st_folium's ``last_object_clicked_popup`` field.
-
-    The page writes ``{"page": id, "seq": n, "day": "2017-08-22", "click": id or null}`` there (the
-    field is free: no shape has a popup). Anything else, or a day outside ``first``..``last``, is None:
-    the value comes from the browser and is not trusted.
-    """
-    if not isinstance(value, str) or len(value) > MAX_REPORT:
-        return None
-    try:
-        fields = _Report.model_validate_json(value)
-    except ValidationError:
-        return None
-    day = ascii_day(fields.day, first, last)
-    if day is None:
-        return None
-    return PageReport(key=(fields.page, fields.seq), day=day, click=fields.click)
-
-
 def settle(
     session: MutableMapping[str, Any], query: Mapping[str, str], first: date, last: date, known_ids: Iterable[str], default_day: date
 ) -> None:
@@ -114,7 +54,7 @@ def settle(
     """
     if "day" not in session:
         start = from_query(query, first, last, known_ids, default_day)
-        # day_set counts the days the server chose (maps.view): the page moves to those, and only those.
+        # day_set counts the days the server chose (bridge.view): the page moves to those, and only those.
         session.update(day=start.day, colour=start.colour, selected=start.selected, day_set=1)
     if session.get("selected") not in set(known_ids):
         session["selected"] = None  # gone from the records since this session chose it (an edit)
@@ -173,23 +113,13 @@ def _apply(session: MutableMapping[str, Any], report: PageReport) -> None:
 
 
 def _new_report(session: Mapping[str, Any], first: date, last: date) -> PageReport | None:
-    """The map page's latest report, if it has not been applied yet.
-
-    The value comes from the browser: anything but the shape ``_MapState`` and ``_Report`` describe
-    (a number, a list, a megabyte of text sent with ``Streamlit.setComponentValue`` or over the
-    websocket) is ignored, and logged once per session.
-    """
-    value = session.get("map")
-    try:
-        popup = _MapState.model_validate({} if value is None else value).last_object_clicked_popup
-    except ValidationError:
-        popup, report = None, None
-        _refused(session, value)
-    else:
-        report = page_report(popup, first, last)
-        if report is None and popup is not None:
-            _refused(session, popup)
-    return report if report is not None and report.key != session.get("last_report") else None
+    """The map page's latest report (``bridge.received``), if it has not been applied yet; a value that
+    is not a report is ignored, and logged once per session."""
+    got = bridge.received(session.get(bridge.KEY), first, last)
+    if isinstance(got, bridge.Refused):
+        _refused(session, got.value)
+        return None
+    return got if got is not None and got.key != session.get("last_report") else None
 
 
 def _refused(session: Mapping[str, Any], value: object) -> None:

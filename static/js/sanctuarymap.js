@@ -1,9 +1,9 @@
 /* Sanctuary Map 2017: the map page. It draws the shapes, paints any day of 2017 from the status
  * changes it holds, and carries the timeline (scrub, Play), the legend and the day's caption.
  *
- * Loaded by st_folium like Leaflet (/app/static/js/sanctuarymap.js). The page hands it its data in
- * one inline call, SanctuaryMap.start(map, {boundaries, changes}); every rerun of the app calls
- * SanctuaryMap.show(view) with the colouring, the selection and the day the server holds.
+ * Loaded by st_folium like Leaflet, after static/js/bridge.js, through which it hears and tells the
+ * server everything: the bridge hands it its data once, start(map, {boundaries, changes, ...}), and on
+ * every rerun of the app show(view) with the colouring, the selection and the day the server holds.
  *
  * Scrubbing and playing never wait for the server: the page tells it the day only once it settles
  * (SETTLE_MS without a new day, or Pause), and when a place is clicked.
@@ -14,10 +14,11 @@
  */
 (function (root, factory) {
   "use strict";
-  var api = factory();
-  if (typeof module === "object" && module.exports) module.exports = api;
+  var node = typeof module === "object" && module.exports;
+  var api = factory(node ? require("./bridge.js") : root.SanctuaryBridge);
+  if (node) module.exports = api;
   else root.SanctuaryMap = api;
-})(typeof window !== "undefined" ? window : globalThis, function () {
+})(typeof window !== "undefined" ? window : globalThis, function (bridge) {
   "use strict";
 
   var DAY_MS = 86400000;
@@ -235,23 +236,13 @@
     return box;
   }
 
-  // Fetches started as soon as this file ran (see ``prefetch`` at the end), by URL; each is used once.
-  var early = {};
-
   function fetchJson(url) {
-    var started = early[url];
-    delete early[url]; // a Retry fetches anew
-    return (started || fetch(url)).then(function (response) {
+    return bridge.fetched(url).then(function (response) {
       if (!response.ok) throw new Error("HTTP " + response.status + " for " + url.split("?")[0]);
       return response.json().catch(function () {
         throw new Error("invalid JSON in " + url.split("?")[0]);
       });
     });
-  }
-
-  // A colour of the page's own look (lines, the map's ground), from static/css/sanctuarymap.css.
-  function cssColour(name) {
-    return getComputedStyle(state.map.getContainer()).getPropertyValue(name).trim();
   }
 
   function setupMap(map, config) {
@@ -261,15 +252,8 @@
     });
     // Faint context and names are drawn above the state fills but must never catch a hover or a click.
     ["context", "outlines", "labels"].forEach(function (name) { map.getPane(name).style.pointerEvents = "none"; });
-    // Leaflet focuses the map on mousedown; inside Streamlit's scrolling page that focus scrolled the
-    // map, so the release landed on another shape and the first click was lost. Focus without scrolling.
-    if (map.keyboard) {
-      map.keyboard.disable();
-      map.keyboard._onMouseDown = function () {
-        if (!this._focused) map.getContainer().focus({preventScroll: true});
-      };
-      map.keyboard.enable();
-    }
+    // A click into the map focuses it without scrolling Streamlit's page (the first click was lost).
+    bridge.focusWithoutScrolling(map);
     // Quarter zoom steps, so that the first view fits the map's size (a phone's too); whole steps on +/-.
     map.options.zoomSnap = 0.25;
     map.setMaxZoom(MAX_ZOOM);
@@ -533,7 +517,10 @@
     state.byPlace = byPlace;
     state.byPath = byPath;
     state.cities = entries.filter(function (entry) { return entry.city; });
+    // The palette is the payload's: the ground's colour, and the lines' as the stylesheet's variables.
     map.getContainer().style.background = data.no_record ? data.no_record[1] : "";
+    var strokes = data.strokes || {};
+    Object.keys(strokes).forEach(function (name) { map.getContainer().style.setProperty("--sm-" + name, strokes[name]); });
     drawLabels(data);
     // Thousands of faint context shapes, drawn once the coloured ones are on screen and the page has a
     // moment: one canvas draws them far faster than as many SVG paths, and they are only there to
@@ -547,11 +534,11 @@
       var slice = slices.shift();
       if (slice) {
         L.geoJSON(slice, {pane: "context", interactive: false, renderer: counties,
-          style: {weight: 0.3, color: cssColour("--sm-context-line"), fill: false}}).addTo(map);
+          style: {weight: 0.3, color: strokes["context-line"], fill: false}}).addTo(map);
         return later(drawSlice);
       }
       L.geoJSON(bundle.states, {pane: "outlines", interactive: false, renderer: L.canvas({padding: 0.5, pane: "outlines"}),
-        style: {weight: 0.9, color: cssColour("--sm-state-line"), fill: false}}).addTo(map);
+        style: {weight: 0.9, color: strokes["state-line"], fill: false}}).addTo(map);
       map.getContainer().setAttribute("data-context", "drawn");
     }
     later(drawSlice);
@@ -801,22 +788,15 @@
   function report(click, always) {
     clearTimeout(state.settleTimer);
     state.settleTimer = null;
-    var iso = state.data ? isoDay(state.day, state.data.first_day) : state.pendingDay;
+    var iso = state.data ? isoDay(state.day, state.data.first_day) : state.view && state.view.day;
     if (iso == null || (click == null && iso === state.serverDay && !always)) return;
     state.serverDay = iso;
     state.reports += 1;
-    var value = JSON.stringify({page: state.pageId, seq: state.reports, day: iso, click: click == null ? null : click});
     var box = state.map.getContainer();
     box.setAttribute("data-reported", iso);
     box.setAttribute("data-reports", String(state.reports));
     if (click != null) box.setAttribute("data-clicked", click);
-    var global = window.__GLOBAL_DATA__;
-    if (!global || !window.Streamlit) return; // a map saved as plain HTML has no server to tell
-    // st_folium sends back the fields it was asked for; no shape has a popup, so this one is ours.
-    global.last_object_clicked_popup = value;
-    var sent = {last_object_clicked_popup: value};
-    global.previous_data = sent; // its own debounced update then finds nothing new to send
-    window.Streamlit.setComponentValue(sent);
+    bridge.send({page: state.pageId, seq: state.reports, day: iso, click: click == null ? null : click});
   }
 
   // The server draws the rest of the page (the controls, the story, the chart) only once it hears from
@@ -1024,8 +1004,7 @@
   // Both the data and the server's first view are in: paint the view's day.
   function paintFirstView() {
     if (!state.data || !state.view || !state.entries) return;
-    var day = state.pendingDay != null ? dayIndex(state.pendingDay, state.data.first_day) : 0;
-    state.pendingDay = null;
+    var day = dayIndex(state.view.day, state.data.first_day);
     state.serverDay = isoDay(day, state.data.first_day);
     paint(clamp(day, 0, state.lastIndex), false);
     // Fitted once the legend and the timeline have their size, unless a key moment fitted a region.
@@ -1036,8 +1015,13 @@
 
   function start(map, config) {
     var box = map.getContainer();
+    // The day, in three places, each needed: ``day``, the day index painted (the reader's, moved at
+    // once); ``serverDay``, the ISO day the server last heard or set (a report is sent only when the
+    // painted day differs from it, and the timeline says so while playing); ``view.day`` with
+    // ``view.daySet``, the server's last view: the page moves to its day only when daySet changes (the
+    // server itself set the day), and paints it first once the data is in.
     state = {map: map, config: config, data: null, view: null, entries: null, byPlace: null, day: 0, playing: false,
-      pulsing: new Map(), reports: 0, announced: false, serverDay: null, pendingDay: null, appliedDaySet: null, settleTimer: null,
+      pulsing: new Map(), reports: 0, announced: false, serverDay: null, settleTimer: null,
       appliedFitSet: null, chooser: null, labels: null, pageId: Math.random().toString(36).slice(2, 10)};
     setupMap(map, config);
     var classes = controlClasses();
@@ -1057,19 +1041,15 @@
   // A rerun's view: {day, daySet, colour, selected}. The day is applied only when the server set it.
   function show(view) {
     if (!state) return;
-    var dayChanged = view.daySet !== state.appliedDaySet;
-    state.appliedDaySet = view.daySet;
-    state.view = {colour: view.colour, selected: view.selected, compare: view.compare || null};
+    var dayChanged = !state.view || view.daySet !== state.view.daySet;
+    state.view = {day: view.day, daySet: view.daySet, colour: view.colour, selected: view.selected, compare: view.compare || null};
     // A region to fit (a key moment), once per time the server sets one.
     if (view.fit && view.fitSet !== state.appliedFitSet) {
       state.appliedFitSet = view.fitSet;
       state.map.fitBounds(view.fit, {animate: false});
       state.map.getContainer().setAttribute("data-fit", String(view.fitSet));
     }
-    if (!state.data || !state.entries) {
-      if (dayChanged || state.pendingDay == null) state.pendingDay = view.day;
-      return;
-    }
+    if (!state.data || !state.entries) return; // paintFirstView paints the view's day
     if (dayChanged) {
       if (state.playing) pause(false);
       var day = clamp(dayIndex(view.day, state.data.first_day), 0, state.lastIndex);
@@ -1081,21 +1061,7 @@
     if (!state.announced) announceOncePainted();
   }
 
-  // maps.base_map lists this file before Leaflet, with the data's URLs in its own address
-  // (?boundaries=...&changes=...): the fetches then start while Leaflet loads, not after. start()'s
-  // config stays the source of the URLs; a URL not fetched early is fetched then.
-  function prefetch() {
-    var script = typeof document !== "undefined" && document.currentScript;
-    if (!script || !script.src || typeof fetch !== "function") return;
-    var params = new URL(script.src, window.location.href).searchParams;
-    ["boundaries", "changes"].forEach(function (name) {
-      var url = params.get(name);
-      if (!url || url.charAt(0) !== "/") return;
-      early[url] = fetch(url);
-      early[url].catch(function () {}); // a failure is shown once start() reads it, not reported before
-    });
-  }
-  prefetch();
+  bridge.connect({start: start, show: show});
 
   return {
     SPEEDS: SPEEDS,

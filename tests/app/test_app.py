@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from harness.apptest import map_component, map_view, markdown_text, report, start
 from harness.browser import ROOT
-from sanctuarymap.page import maps
+from sanctuarymap.page import bridge, maps
 
 
 def recorded_shapes(at: AppTest) -> dict[str, str]:
@@ -42,8 +42,8 @@ def test_page_runs_and_shows_the_map(at):
     assert not at.exception
     assert at.title[0].value == "Sanctuary Map 2017"
     args = map_component(at)
-    assert "SanctuaryMap.start(" in args["script"] and "boundaries.json" in args["script"]
-    assert args["returned_objects"] == ["last_object_clicked_popup"]
+    assert "SanctuaryBridge.start(" in args["script"] and "boundaries.json" in args["script"]
+    assert args["returned_objects"] == [bridge.CHANNEL]
     assert not any("cdn" in link for link in args["js_links"] + args["css_links"])
     assert any(link.startswith("/app/static/js/sanctuarymap.js?v=") for link in args["js_links"])
     assert map_view(at) == {"day": "2017-04-21", "daySet": 1, "colour": "sanctuary", "selected": None}

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from harness.apptest import map_component, markdown_text, start
 from harness.browser import ROOT
 from sanctuarymap.data import dataset, files, geodata, law, moments, records
+from sanctuarymap.page import bridge
 from sanctuarymap.reader import card, download, tools, view
 
 DAY = date(2017, 9, 15)
@@ -349,4 +350,4 @@ def test_a_map_report_of_any_shape_is_ignored_and_logged_once(caplog):
     ],
 )
 def test_a_report_outside_its_typed_shape_is_none(fields):
-    assert view.page_report(json.dumps(fields), FIRST, LAST) is None
+    assert bridge.page_report(json.dumps(fields), FIRST, LAST) is None

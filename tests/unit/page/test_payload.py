@@ -65,6 +65,7 @@ def test_payload_lists_each_change_once_with_day_and_category_indexes():
     assert sanctuary["faded"] == [status.faded(c.colour) for c in status.SANCTUARY.categories]
     assert built["no_record"] == [status.NO_RECORD.label, status.NO_RECORD.colour]
     assert built["labels"] == []  # none given
+    assert built["strokes"] == status.STROKES
     assert set(sanctuary) == set(payload.DimensionChanges.__annotations__)
 
 
@@ -122,3 +123,16 @@ def test_the_shipped_labels_name_every_state_and_every_recorded_city_at_its_plac
     assert 29 < texas[1] < 34 and -103 < texas[2] < -96 and texas[4] < texas[2] < texas[5]
     chicago = next(row for row in cities if row[0] == "Chicago")
     assert abs(chicago[1] - 41.84) < 0.2 and abs(chicago[2] + 87.68) < 0.2
+
+
+def test_the_page_takes_every_colour_from_the_payload():
+    # The fills are the categories' colours; the lines are status.STROKES, which the page sets as the CSS
+    # variables --sm-<name> the stylesheet draws with, or reads itself for the lines it draws on a canvas.
+    static = ROOT / "static"
+    script = (static / "js" / "sanctuarymap.js").read_text(encoding="utf-8")
+    assert re.findall(r"#[0-9a-fA-F]{3,8}\b|rgba?\(", script) == []
+    style = (static / "css" / "sanctuarymap.css").read_text(encoding="utf-8")
+    in_style = set(re.findall(r"var\(--sm-([a-z-]+)\)", style))
+    in_script = set(re.findall(r"strokes\[\"([a-z-]+)\"\]", script))
+    assert in_style | in_script == set(status.STROKES) and in_style.isdisjoint(in_script)
+    assert re.findall(r"--sm-[a-z-]+\s*:", style) == []  # declared nowhere but by the page, from the payload

@@ -15,7 +15,7 @@ import pytest
 
 from harness.browser import ROOT, TEST_DATA
 from sanctuarymap.data import dataset, records, status
-from sanctuarymap.page import maps
+from sanctuarymap.page import bridge, maps
 from sanctuarymap.reader import edition, glossary, panel, view
 from sanctuarymap.reader import events as on_this_day
 
@@ -222,14 +222,15 @@ def test_the_map_script_carries_no_record_text(data):
         "changes": "/app/static/generated/changes-x.json",
         "home": json.loads(json.dumps(maps.CONTIGUOUS_US)),
         "title": maps.MAP_TITLE,
+        "report": bridge.REPORT_SCHEMA,
     }
 
 
 @pytest.mark.parametrize("colour", list(status.DIMENSIONS))
 def test_the_view_cannot_end_its_script(data, colour):
     for selected in [None, *data.mapped_ids]:
-        current = maps.view(date(2017, 12, 31), 1, colour, selected)
-        view_json = _json_of(maps.view_layer(current), "view_json")
+        current = bridge.view(date(2017, 12, 31), 1, colour, selected)
+        view_json = _json_of(bridge.view_layer(current), "view_json")
         assert "</" not in view_json and "<!--" not in view_json
         assert json.loads(view_json) == current
 

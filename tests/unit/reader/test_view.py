@@ -39,30 +39,6 @@ def _report(**fields) -> str:
     return json.dumps({"page": "p1", "seq": 1, "day": "2017-08-22", "click": None, **fields})
 
 
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        # a settled day
-        (_report(), view.PageReport(("p1", 1), date(2017, 8, 22), None)),
-        # a click, on the day shown
-        (_report(seq=4, click="ca"), view.PageReport(("p1", 4), date(2017, 8, 22), "ca")),
-        # outside the year, not a day, no page id, a count that is not a number
-        (_report(day="2018-01-01"), None),
-        (_report(day="<script>"), None),
-        (json.dumps({"seq": 1, "day": "2017-08-22"}), None),
-        (_report(seq="1"), None),
-        # not JSON, not an object, not a string, far too long
-        ("il-chicago|3", None),
-        ("[1, 2]", None),
-        (7, None),
-        (None, None),
-        (_report(click="x" * 2000), None),
-    ],
-)
-def test_a_page_report_is_read_only_when_well_formed_and_in_the_year(value, expected):
-    assert view.page_report(value, date(2017, 1, 1), date(2017, 12, 31)) == expected
-
-
 def test_events_csv_neutralises_formulas(records_dir):
     loaded = records.load(records_dir)
     events = loaded.events.assign(summary='=HYPERLINK("http://evil","click")')

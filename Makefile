@@ -59,7 +59,7 @@ load-test: $(VENV)/test.stamp $(NGINX)
 # docs/load-test-browsers.md (the ten-browser test) and docs/load-test.md (make load-test).
 docs: $(VENV)/test.stamp $(CHROMIUM)
 	$(BIN)/python scripts/record_docs.py
-	$(BIN)/python -m pytest --browser-tests --load-test --docs-dir docs tests/test_load.py
+	$(BIN)/python -m pytest --browser-tests --load-test --docs-dir docs tests/load/test_load.py
 	$(MAKE) load-test DOCS=docs
 
 geodata: $(VENV)/app.stamp
@@ -102,7 +102,7 @@ $(NGINX):
 	$(SUDO) apt-get update -qq
 	$(SUDO) apt-get install -y -qq nginx-light
 
-# The map page's own tests (tests/js/, run by tests/test_painting.py) run in Node.
+# The map page's own tests (tests/js/, run by tests/unit/page/test_painting.py) run in Node.
 $(NODE):
 	$(SUDO) apt-get update -qq
 	$(SUDO) apt-get install -y -qq nodejs

@@ -9,24 +9,10 @@ import streamlit as st
 from streamlit.runtime.app_session import AppSession
 from streamlit_folium import st_folium
 
-from sanctuarymap import (
-    basis,
-    budget,
-    chart,
-    compare,
-    dataset,
-    download,
-    glossary,
-    maps,
-    moments,
-    payload,
-    plural,
-    status,
-    story,
-    table,
-    tools,
-    view,
-)
+from sanctuarymap.data import basis, dataset, plural, status
+from sanctuarymap.page import maps, payload
+from sanctuarymap.reader import chart, compare, download, glossary, moments, story, table, tools, view
+from sanctuarymap.server import budget
 
 HERE = Path(__file__).parent
 # Another records folder can be shown with the same shapes (the tests and the benchmark do), and

@@ -6,11 +6,11 @@ day once a second, for which the 95th percentile of rerun times stays at or unde
     python bench/capacity.py --users 8 --seconds 20   # one step only, no search
     python bench/capacity.py --workers 1 2            # make load-test: through nginx, 1 process then 2
 
-With ``--workers``, the app runs as `make serve` runs it (sanctuarymap/proxy.py): that many Streamlit
+With ``--workers``, the app runs as `make serve` runs it (sanctuarymap/server/proxy.py): that many Streamlit
 processes behind nginx, every viewer through the proxy; the search runs once per number given, one after
 the other in the same run, so that the figures share the machine's conditions.
 
-Starts ``streamlit run app.py`` on 127.0.0.1 (sanctuarymap.testing's AppServer) on the shipped records,
+Starts ``streamlit run app.py`` on 127.0.0.1 (harness.browser's AppServer) on the shipped records,
 then runs Locust (bench/locustfile.py) headless against it, once per number of viewers: doubling
 from 4 until a step fails, then halving the gap between the last step that held and the first that
 did not. Each step ramps its viewers up (not measured), then measures for ``--seconds``. A step
@@ -42,8 +42,8 @@ from pathlib import Path
 import psutil
 from streamlit_protocol import MAP, StreamlitRun, find_widget, stream_url, widget_state
 
-from sanctuarymap.proxy import ProxiedApp
-from sanctuarymap.testing import ROOT, AppServer, site_for, tree_rss
+from harness.browser import ROOT, AppServer, site_for, tree_rss
+from sanctuarymap.server.proxy import ProxiedApp
 
 LOCUSTFILE = ROOT / "bench" / "locustfile.py"
 EMPTY_APP = ROOT / "bench" / "empty_app.py"
@@ -515,7 +515,7 @@ def report(
             "own is in the tables. Locust runs on the same cores. The setups were measured one after the other in the same "
             "run, so the ratios between them mean more than the absolute numbers.",
             "- Written by `bench/capacity.py --baseline` (`make load-test`; `make docs` writes this file). The app as "
-            "`make serve` runs it (`sanctuarymap/proxy.py`, `deploy/nginx.conf`) with the shipped records; Locust "
+            "`make serve` runs it (`sanctuarymap/server/proxy.py`, `deploy/nginx.conf`) with the shipped records; Locust "
             "(`bench/locustfile.py`) on the same machine, one process, every viewer through nginx. nginx sends each new "
             "websocket to a process by a random id (a browser then keeps it by a cookie).",
             "- A viewer speaks Streamlit's websocket protocol with the protobuf classes of the installed `streamlit` "
@@ -532,7 +532,7 @@ def report(
             "either run held. Every run is listed below.",
             "- CPU: each process's CPU time over the measured span (Locust's included), in cores (2 = both cores busy). "
             f"Peak RSS: each Streamlit process's resident memory, sampled every half second (idle, data loaded: {idle}).",
-            "- The end-to-end check with real browsers is `tests/test_load.py` (10 Chromium pages; `load-test-browsers.md`).",
+            "- The end-to-end check with real browsers is `tests/load/test_load.py` (10 Chromium pages; `load-test-browsers.md`).",
             "",
             "## Every step",
             "",

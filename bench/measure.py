@@ -11,7 +11,7 @@ from pathlib import Path
 
 import psutil
 
-from sanctuarymap.testing import MAP_IFRAME, ROOT, VIEWPORT, AppServer, tree_cpu_ms
+from harness.browser import MAP_IFRAME, ROOT, VIEWPORT, AppServer, tree_cpu_ms
 
 BENCH = Path(__file__).resolve().parent
 __all__ = ["BENCH", "MAP_IFRAME", "ROOT", "VIEWPORT", "AppServer"]

@@ -34,7 +34,8 @@ from branca.element import MacroElement
 from jinja2 import Template
 from streamlit_folium import st_folium
 
-from sanctuarymap import dataset, maps, status
+from sanctuarymap.data import dataset, status
+from sanctuarymap.page import maps
 
 ROOT = Path(__file__).resolve().parent.parent
 

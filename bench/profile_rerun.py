@@ -24,7 +24,7 @@ from pathlib import Path
 import psutil
 from streamlit_protocol import MAP, StreamlitRun, find_widget, stream_url, widget_state
 
-from sanctuarymap.testing import ROOT, AppServer, free_port, tree_cpu_ms
+from harness.browser import ROOT, AppServer, free_port, tree_cpu_ms
 
 PLACES = ["il-chicago", "ca-los-angeles", "tx", "ny-new-york", "ca"]
 

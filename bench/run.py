@@ -7,7 +7,7 @@
                                    # with the dataset in the disk cache, 3 times each (about 3 minutes);
                                    # put beside the last full run's figures in latest.json and the docs
 
-Starts ``streamlit run`` on localhost (sanctuarymap.testing's AppServer) for
+Starts ``streamlit run`` on localhost (harness.browser's AppServer) for
 
 - the floor: ``bench/floor_app.py``, an empty app with a slider and a line of text. A step there is
   Streamlit's own round trip; every time below is also given as a ratio to it;
@@ -53,8 +53,8 @@ import scenarios
 import synthetic
 from playwright.sync_api import sync_playwright
 
-from sanctuarymap.proxy import ProxiedApp
-from sanctuarymap.testing import CHROMIUM, CHROMIUM_ARGS, site_for
+from harness.browser import CHROMIUM, CHROMIUM_ARGS, site_for
+from sanctuarymap.server.proxy import ProxiedApp
 
 RESULTS = measure.BENCH / "results" / "latest.json"
 DOCS = measure.ROOT / "docs" / "benchmarks.md"

@@ -19,7 +19,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from sanctuarymap.testing import MAP_COMPONENT
+from harness.browser import MAP_COMPONENT
 
 # ``find_widget``'s name for the map component, through whose value the page reports its day and clicks.
 MAP = f"component:{MAP_COMPONENT}"

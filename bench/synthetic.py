@@ -20,7 +20,7 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-from sanctuarymap import geodata, records
+from sanctuarymap.data import geodata, records
 
 ROOT = Path(__file__).resolve().parent.parent
 COUNTIES = ROOT / "geodata" / geodata.COUNTIES_FILE
@@ -104,7 +104,7 @@ def write(folder: Path, path: Path = COUNTIES) -> dict:
 
 
 def check(folder: Path) -> None:
-    """Raise unless sanctuarymap.records.load reads the folder with no problem and no warning."""
+    """Raise unless sanctuarymap.data.records.load reads the folder with no problem and no warning."""
     loaded = records.load(Path(folder))  # raises RecordsError listing every problem
     if loaded.warnings:
         raise ValueError(f"synthetic records give warnings: {loaded.warnings}")

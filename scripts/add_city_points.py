@@ -24,7 +24,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
 
-from sanctuarymap import geodata, records
+from sanctuarymap.data import geodata, records
 
 ROOT = Path(__file__).resolve().parent.parent
 JURISDICTIONS = ROOT / "records" / records.JURISDICTIONS_FILE

@@ -8,7 +8,7 @@ the tarball against the integrity hash pinned below, reads its TopoJSON with
 GDAL's TopoJSON driver (through pyogrio) and writes GeoJSON.  Running it twice
 gives byte-identical files; SHA256SUMS in geodata/ records them.  (Until issue
 #15 a hand-written decoder read the TopoJSON; GDAL writes the same bytes, which
-tests/test_data_files.py checks against the committed SHA256SUMS.)
+tests/shipped/test_data_files.py checks against the committed SHA256SUMS.)
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ from pathlib import Path
 import pyogrio
 import shapely
 
-from sanctuarymap import geodata, maps
+from sanctuarymap.data import geodata
+from sanctuarymap.page import maps
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent

@@ -2,7 +2,7 @@
 
     python scripts/record_docs.py        # make docs
 
-Starts ``streamlit run app.py`` on a free port of localhost (sanctuarymap.testing's AppServer), drives
+Starts ``streamlit run app.py`` on a free port of localhost (harness.browser's AppServer), drives
 Debian's Chromium with Playwright and writes
 
 - ``docs/screenshot.png``: the map on 22 August 2017, coloured by lawsuit, Los Angeles selected, as a
@@ -26,8 +26,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from sanctuarymap import status
-from sanctuarymap.testing import CHROMIUM, CHROMIUM_ARGS, MAP_IFRAME, ROOT, AppServer
+from harness.browser import CHROMIUM, CHROMIUM_ARGS, MAP_IFRAME, ROOT, AppServer
+from sanctuarymap.data import status
 
 DOCS = ROOT / "docs"
 SIZE = {"width": 1366, "height": 768}

@@ -16,7 +16,7 @@ import signal
 import tempfile
 from pathlib import Path
 
-from sanctuarymap.proxy import ProxiedApp
+from sanctuarymap.server.proxy import ProxiedApp
 
 
 def main() -> None:

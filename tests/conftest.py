@@ -1,4 +1,4 @@
-"""Shared fixtures: tiny records, the --browser-tests switch, Chromium and a live app server (sanctuarymap.testing)."""
+"""Shared fixtures: tiny records, the --browser-tests switch, Chromium and a live app server (harness.browser)."""
 
 from __future__ import annotations
 
@@ -12,17 +12,17 @@ import hypothesis.configuration
 import pytest
 from hypothesis.database import DirectoryBasedExampleDatabase
 
-from sanctuarymap import dataset, records
-from sanctuarymap.testing import CHROMIUM, CHROMIUM_ARGS, ROOT, VIEWPORT, AppServer
+from harness.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, TEST_DATA, VIEWPORT, AppServer
+from sanctuarymap.data import dataset, files
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = TEST_DATA
 SCRATCH = pytest.StashKey[Path]()
 
 
 def pytest_configure(config):
     """Everything a test run writes goes to a temporary folder, never into the work tree (`.ci/run` checks
     `git status --ignored`): the changes payload the app publishes (app.py reads SANCTUARYMAP_GENERATED;
-    a server started by sanctuarymap.testing gets a folder of its own) and Hypothesis' example database."""
+    a server started by harness.browser gets a folder of its own) and Hypothesis' example database."""
     scratch = Path(tempfile.mkdtemp(prefix="sanctuarymap-tests-"))
     config.stash[SCRATCH] = scratch
     os.environ["SANCTUARYMAP_GENERATED"] = str(scratch / "generated")
@@ -74,7 +74,7 @@ def records_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def unreadable(monkeypatch):
     """Call it with a file name: from then on, reading that file fails as a file without read permission does."""
-    real = records._read_regular
+    real = files._read_regular
 
     def make_unreadable(name: str) -> None:
         def read_regular(path: Path, limit: int) -> bytes:
@@ -82,7 +82,7 @@ def unreadable(monkeypatch):
                 raise PermissionError(13, "Permission denied", str(path))
             return real(path, limit)
 
-        monkeypatch.setattr(records, "_read_regular", read_regular)
+        monkeypatch.setattr(files, "_read_regular", read_regular)
 
     return make_unreadable
 

@@ -9,7 +9,7 @@
  * (SETTLE_MS without a new day, or Pause), and when a place is clicked.
  *
  * The first part (days, lookups, caption, play timing) is pure: no DOM, no Leaflet. Node runs its
- * tests (tests/js/), and tests/test_painting.py checks the painting against status.as_of in Python,
+ * tests (tests/js/), and tests/unit/page/test_painting.py checks the painting against status.as_of in Python,
  * which stays the one source of the rules: this file only looks changes up.
  */
 (function (root, factory) {

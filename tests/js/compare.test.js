@@ -1,5 +1,5 @@
 // Two days compared in the map page (SanctuaryMap.compareOn): which places changed, and by which day
-// a changed place is coloured. Run with `node --test tests/js/` (tests/test_compare.py does).
+// a changed place is coloured. Run with `node --test tests/js/` (tests/unit/reader/test_compare.py does).
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert/strict");

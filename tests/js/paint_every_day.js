@@ -1,5 +1,5 @@
 // Reads a changes payload (JSON) on stdin; writes, for each dimension, the category of every place on
-// every day from the first to the last, as painted by static/js/sanctuarymap.js. tests/test_painting.py
+// every day from the first to the last, as painted by static/js/sanctuarymap.js. tests/unit/page/test_painting.py
 // compares it with status.as_of, day by day.
 "use strict";
 const sm = require("../../static/js/sanctuarymap.js");

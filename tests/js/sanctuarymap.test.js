@@ -1,5 +1,5 @@
 // The pure part of static/js/sanctuarymap.js: days, lookups, the caption, play timing.
-// Run with `node --test tests/js/` (tests/test_painting.py does, so `make test` and CI do).
+// Run with `node --test tests/js/` (tests/unit/page/test_painting.py does, so `make test` and CI do).
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert/strict");

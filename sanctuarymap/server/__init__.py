@@ -1,0 +1,1 @@
+"""Serving many readers: the rerun budget of each session and the processes behind nginx."""

@@ -1,0 +1,79 @@
+"""The Locust viewer of `make load-test` still speaks the installed Streamlit's protocol (run with
+--load-test): two simulated viewers find the day widget, rerun the app with new days, and are timed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from harness.bench import bench_module
+from harness.browser import ROOT, AppServer
+
+pytestmark = pytest.mark.load
+
+
+def capacity_module():
+    return bench_module("capacity")
+
+
+def test_simulated_viewers_through_nginx_settle_days_and_click_places(tmp_path):
+    """As `make load-test` runs them: through nginx, in front of two processes."""
+    capacity = capacity_module()
+    target = capacity.Target(tmp_path, workers=2)
+    try:
+        # Each process's first session loads the data: waited for to its end, so that the viewers' window is
+        # theirs (on a busy machine it once took longer than the whole window).
+        capacity.warm(target)
+        step = capacity.run_step(target, users=4, seconds=15, work=tmp_path)
+    finally:
+        target.stop()
+    assert step.failures == 0
+    assert step.reruns >= 4, capacity.describe(step)  # each viewer's day reached the app at least once
+    assert step.clicks >= 1, capacity.describe(step)  # one action in ten is a click
+    assert 0 < step.median_ms <= step.p95_ms <= step.max_ms
+    assert len(step.process_cpu) == 2 and step.proxy_cpu >= 0
+    assert min(step.process_rss_peak) > 50 * 2**20  # both processes hold the data
+
+
+def test_a_settled_day_reruns_only_the_days_part_of_the_page(tmp_path):
+    """As a browser does, the viewer reports the map's first paint (the whole page follows), then names
+    the fragment the map was drawn in; the server reruns only that: the day's story follows, and the
+    controls above it (Find a place, every name) are not sent again."""
+    protocol = bench_module("streamlit_protocol")
+    server = AppServer(ROOT, tmp_path / "streamlit.log", env={"SANCTUARYMAP_RECORDS": str(ROOT / "records")})
+    try:
+        run = protocol.StreamlitRun(protocol.stream_url(server.url))
+        elements, _ = run.rerun(query_string="day=2017-03-01")
+        first = (run.finished, elements)
+        the_map = protocol.find_widget(elements, protocol.MAP)
+        assert run.fragment_of(the_map)
+        # The page's first paint, reported with the day it was sent: the whole page follows.
+        elements, _ = run.rerun(states=[protocol.widget_state(the_map, date(2017, 3, 1))], fragment_id=run.fragment_of(the_map))
+        painted = (run.finished, elements)
+        elements, _ = run.rerun(states=[protocol.widget_state(the_map, date(2017, 8, 22))], fragment_id=run.fragment_of(the_map))
+        settled = (run.finished, elements, run.query_string)
+        # A click, reported the same way, changes what Find a place shows: the whole page reruns.
+        click = protocol.widget_state(the_map, date(2017, 8, 22), click="il-chicago")
+        elements, _ = run.rerun(states=[click], fragment_id=run.fragment_of(the_map))
+        clicked = (run.finished, elements, run.query_string)
+        run.close()
+    finally:
+        server.stop()
+    finished, elements = first
+    assert finished == protocol.ForwardMsg.FINISHED_SUCCESSFULLY
+    assert not any(e.WhichOneof("type") in {"selectbox", "radio"} for e in elements)  # the map comes first
+    finished, elements = painted
+    assert finished == protocol.ForwardMsg.FINISHED_SUCCESSFULLY
+    assert any(e.WhichOneof("type") == "selectbox" for e in elements)
+    finished, elements, query = settled
+    assert finished == protocol.ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+    assert not any(e.WhichOneof("type") in {"selectbox", "radio"} for e in elements)
+    heading = '<h2 class="sm-h2">On 22 August 2017</h2>'
+    assert any(e.markdown.body.startswith(heading) for e in elements if e.WhichOneof("type") == "markdown")
+    assert "day=2017-08-22" in query
+    finished, elements, query = clicked
+    assert finished == protocol.ForwardMsg.FINISHED_SUCCESSFULLY
+    (find,) = [e.selectbox for e in elements if e.WhichOneof("type") == "selectbox" and e.selectbox.label == "Find a place"]
+    assert (find.raw_value, find.set_value) == ("Chicago, IL", True), (find.raw_value, find.set_value, find.default)
+    assert "selected=il-chicago" in query

@@ -551,7 +551,7 @@ def main() -> None:
     parser.add_argument("--report", type=Path, help="write the report here (default: a temporary folder)")
     parser.add_argument("--seconds", type=int, default=30, help="measured seconds per step (default 30)")
     parser.add_argument("--budget", type=float, default=480, help="seconds for each setup's search (default 480)")
-    parser.add_argument("--max-users", type=int, default=192)
+    parser.add_argument("--max-users", type=int, default=256)
     parser.add_argument("--start", type=int, default=START_USERS, help=f"viewers of the app's first step (default {START_USERS})")
     parser.add_argument("--users", type=int, help="run one step with this many viewers, no search")
     parser.add_argument("--workers", type=int, nargs="*", help="Streamlit processes behind nginx, one search for each number")

@@ -39,7 +39,7 @@ from datetime import date, timedelta
 
 import gevent
 from locust import User, constant_pacing, events, task
-from streamlit_protocol import MAP, StreamlitRun, find_widget, stream_url, widget_state
+from streamlit_protocol import MAP, PLACES, StreamlitRun, find_widget, stream_url, widget_state
 
 DAY_WIDGET = os.environ.get("SANCTUARYMAP_DAY_WIDGET", MAP)
 # If set, every rerun time (ms) since the last viewer arrived, and when that was, are written here as
@@ -48,8 +48,6 @@ DAY_WIDGET = os.environ.get("SANCTUARYMAP_DAY_WIDGET", MAP)
 TIMES_FILE = os.environ.get("SANCTUARYMAP_LOCUST_TIMES")
 # One task in this many is a click on a place (the whole page reruns) instead of a settled day; 0: none.
 CLICK_EVERY = int(os.environ.get("SANCTUARYMAP_LOCUST_CLICK_EVERY", "10"))
-# Places of the shipped records a viewer clicks, in turn.
-PLACES = ["il-chicago", "ca-los-angeles", "ca-san-francisco", "ny-new-york", "tx-austin", "ca", "tx", "or"]
 FIRST_DAY, LAST_DAY = date(2017, 1, 1), date(2017, 12, 31)
 
 

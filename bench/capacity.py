@@ -35,7 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -599,10 +599,12 @@ def main() -> None:
     target_file = args.report or work / "load-test.md"
     target_file.parent.mkdir(parents=True, exist_ok=True)
     target_file.write_text(text, encoding="utf-8")
+    raw = {f"{app} {n}": {"alone": asdict(costs[app, n]), "steps": [asdict(s) for s in steps]} for (app, n), steps in runs.items()}
+    (work / "load-test.json").write_text(json.dumps(raw, indent=1), encoding="utf-8")  # every figure, for a second look
     print(
         "\n"
         + "; ".join(f"{APP_NAMES[a]}, {setup_name(w)}: capacity {capacity(steps)} viewers" for (a, w), steps in runs.items())
-        + f"; report: {target_file}"
+        + f"; report: {target_file}; every figure: {work / 'load-test.json'}"
     )
 
 

@@ -97,10 +97,11 @@ def main(argv: list[str] | None = None) -> int:
         synthetic.write(tmp / "all_counties")
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         result["machine"] = report.machine(browser.version)
+        # First: a mistake in the cold starts shows within minutes (each server has a cache folder of its own).
+        result["cold"] = cold_starts(browser, tmp, plan["cold_samples"], log)
         result["floor"] = scenarios.measure_floor(browser, tmp, plan["floor_steps"], log)
         result["app"] = {size: scenarios.measure_app(browser, size, tmp, plan, log) for size in scenarios.SIZES}
         result["naive"] = scenarios.measure_naive(browser, tmp, plan["naive_steps"], log)
-        result["cold"] = cold_starts(browser, tmp, plan["cold_samples"], log)
         # The floor again at the end: the machine's load drifts; the floor is the median of both.
         after = scenarios.measure_floor(browser, tmp, plan["floor_steps"], log)
         browser.close()

@@ -49,10 +49,12 @@ bench: $(VENV)/test.stamp $(CHROMIUM)
 	$(BIN)/python bench/run.py
 
 # Simulated viewers (Locust, bench/locustfile.py) through nginx, on 127.0.0.1: one Streamlit process, then
-# $(WORKERS), in the same run (docs/load-test.md). At most about 11 minutes (two 4-minute searches, the
-# servers' starts). The report goes to a temporary folder unless DOCS=docs (make docs does that).
+# $(WORKERS), each of the app and of an empty app (the baseline, bench/empty_app.py), in the same run
+# (docs/load-test.md). At most about 18 minutes (four searches of at most 200 s, each setup's start and its
+# serial probe). The report goes to a temporary folder unless DOCS=docs (make docs does that).
 load-test: $(VENV)/test.stamp $(NGINX)
-	$(BIN)/python bench/capacity.py --workers 1 $(WORKERS) --budget 240 --start 8 $(if $(DOCS),--report $(DOCS)/load-test.md)
+	$(BIN)/python bench/capacity.py --workers 1 $(WORKERS) --baseline --budget 200 --seconds 20 --start 8 --max-users 256 \
+		$(if $(DOCS),--report $(DOCS)/load-test.md)
 
 # Refresh what is written on purpose, never by `make test` (which writes only to temporary folders):
 # docs/screenshot.png and docs/replay.gif (scripts/record_docs.py, from the running app),

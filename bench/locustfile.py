@@ -9,6 +9,8 @@ paint as the map page does, and the whole page follows (app.py). Then, once a se
 by one and asks for a rerun with that widget's new value, timing each from the request to the
 ``script_finished`` of that run; one time in ``CLICK_EVERY`` (10), it clicks a place instead (the map
 page's report of a click, after which the whole page reruns), timed the same way and counted apart.
+Against another app's day widget (the load test's baseline, bench/empty_app.py), that "click" is a
+rerun of the whole script with no fragment named.
 The messages are the protobuf classes shipped inside the ``streamlit`` package
 (``streamlit.proto.BackMsg_pb2`` and ``ForwardMsg_pb2``), so the protocol is the installed Streamlit's, whatever its version.
 
@@ -37,7 +39,7 @@ from datetime import timedelta
 
 import gevent
 from locust import User, constant_pacing, events, task
-from streamlit_protocol import MAP, StreamlitRun, find_widget, stream_url, widget_state
+from streamlit_protocol import MAP, PLACES, StreamlitRun, find_widget, stream_url, widget_state
 
 from sanctuarymap.data import year
 
@@ -48,8 +50,6 @@ DAY_WIDGET = os.environ.get("SANCTUARYMAP_DAY_WIDGET", MAP)
 TIMES_FILE = os.environ.get("SANCTUARYMAP_LOCUST_TIMES")
 # One task in this many is a click on a place (the whole page reruns) instead of a settled day; 0: none.
 CLICK_EVERY = int(os.environ.get("SANCTUARYMAP_LOCUST_CLICK_EVERY", "10"))
-# Places of the shipped records a viewer clicks, in turn.
-PLACES = ["il-chicago", "ca-los-angeles", "ca-san-francisco", "ny-new-york", "tx-austin", "ca", "tx", "or"]
 FIRST_DAY, LAST_DAY = year.FIRST_DAY, year.LAST_DAY
 
 
@@ -107,15 +107,20 @@ class Viewer(User):
     def next_day(self) -> None:
         self.tasks_done = getattr(self, "tasks_done", 0) + 1
         click = None
-        if CLICK_EVERY and DAY_WIDGET == MAP and self.tasks_done % CLICK_EVERY == 0:
+        if CLICK_EVERY and self.tasks_done % CLICK_EVERY == 0:
             click = PLACES[(self.tasks_done // CLICK_EVERY) % len(PLACES)]
         else:
             self.day = self.day + timedelta(days=1) if self.day < LAST_DAY else FIRST_DAY
         name = "click a place" if click else "rerun with a new day"
         started = time.perf_counter()
         try:
-            state = widget_state(self.widget, self.day, click) if click else widget_state(self.widget, self.day)
-            elements, received = self.run.rerun(states=[state], fragment_id=self.run.fragment_of(self.widget))
+            if DAY_WIDGET == MAP:
+                state = widget_state(self.widget, self.day, click)
+                fragment = self.run.fragment_of(self.widget)
+            else:  # a plain day widget has no place to click: its "click" reruns the whole script, as the app's click does
+                state = widget_state(self.widget, self.day)
+                fragment = "" if click else self.run.fragment_of(self.widget)
+            elements, received = self.run.rerun(states=[state], fragment_id=fragment)
             self.widget = find_widget(elements, DAY_WIDGET) or self.widget
         except Exception as error:
             self._record(name, started, 0, error)

@@ -73,8 +73,9 @@ class Page:
         return date.fromisoformat(self.frame().evaluate("() => document.querySelector('.leaflet-container').getAttribute('data-day')"))
 
 
-def start(app: str, size: str | None, tmp: Path) -> AppServer:
-    """A server for ``app`` ("app", "floor" or "naive") on the shipped records, or on every county."""
+def start(app: str, size: str | None, tmp: Path, cache: Path | None = None) -> AppServer:
+    """A server for ``app`` ("app", "floor" or "naive") on the shipped records, or on every county; its
+    disk cache of the dataset is ``cache`` (by default the benchmark's own, ``tmp/dataset-cache``)."""
     if app == "app":
         root = ROOT
     else:
@@ -88,13 +89,23 @@ def start(app: str, size: str | None, tmp: Path) -> AppServer:
     # then loads the data; the next server of the same size starts from the cache).
     env = {
         "SANCTUARYMAP_RECORDS": str(tmp / "all_counties" if size == "all_counties" else ROOT / "records"),
-        "SANCTUARYMAP_CACHE": str(tmp / "dataset-cache"),
+        "SANCTUARYMAP_CACHE": str(cache or tmp / "dataset-cache"),
     }
     return AppServer(root, tmp / f"streamlit-{app}-{size}.log", env=env)
 
 
 def server_cpu_ms(server: AppServer) -> float:
     return tree_cpu_ms(psutil.Process(server.process.pid))
+
+
+def first_map(browser, url: str, timeout_s: float = 300) -> float:
+    """A fresh browser context opens ``url``: navigation start to the map's first painted day (ms)."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.add_init_script(INIT_JS)
+    try:
+        return round(Page(context, url).wait_first_map(timeout_s))
+    finally:
+        context.close()
 
 
 def med(values: list[float | None]) -> float | None:

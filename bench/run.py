@@ -4,7 +4,8 @@
     python bench/run.py --quick    # fewer samples, about 3 minutes
     python bench/run.py --render   # only rewrite docs/benchmarks.md from bench/results/latest.json
     python bench/run.py --cold     # only the first map of a cold server with every county, without and
-                                   # with the dataset in the disk cache (printed; nothing written)
+                                   # with the dataset in the disk cache, 3 times each (about 3 minutes);
+                                   # put beside the last full run's figures in latest.json and the docs
 
 Starts ``streamlit run`` on localhost (harness.browser's AppServer) for
 
@@ -52,7 +53,7 @@ import scenarios
 import synthetic
 from playwright.sync_api import sync_playwright
 
-from harness.browser import CHROMIUM, CHROMIUM_ARGS
+from harness.browser import CHROMIUM, CHROMIUM_ARGS, site_for
 from sanctuarymap.server.proxy import ProxiedApp
 
 RESULTS = measure.BENCH / "results" / "latest.json"
@@ -68,6 +69,7 @@ SAMPLES = {
     "naive_steps": (1, 3),
     "pages_playing": (5, 20),
     "cpu_window_s": (5, 10),
+    "cold_samples": (1, 3),
 }
 
 
@@ -78,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cold", action="store_true")
     args = parser.parse_args(argv)
     if args.cold:
-        return cold_starts()
+        return cold_only(1 if args.quick else SAMPLES["cold_samples"][1])
     if args.render:
         DOCS.write_text(report.render(json.loads(RESULTS.read_text())), encoding="utf-8")
         return 0
@@ -89,12 +91,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[{time.monotonic() - began:6.1f} s] {message}", flush=True)
 
     result: dict = {"when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "mode": "quick" if args.quick else "full", "plan": plan}
-    result["load_before"] = [round(x, 2) for x in os.getloadavg()]
+    result["load_before"] = load()
     with tempfile.TemporaryDirectory(prefix="sanctuarymap-bench-") as folder, sync_playwright() as pw:
         tmp = Path(folder)
         synthetic.write(tmp / "all_counties")
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         result["machine"] = report.machine(browser.version)
+        # First: a mistake in the cold starts shows within minutes (each server has a cache folder of its own).
+        result["cold"] = cold_starts(browser, tmp, plan["cold_samples"], log)
         result["floor"] = scenarios.measure_floor(browser, tmp, plan["floor_steps"], log)
         result["app"] = {size: scenarios.measure_app(browser, size, tmp, plan, log) for size in scenarios.SIZES}
         result["naive"] = scenarios.measure_naive(browser, tmp, plan["naive_steps"], log)
@@ -104,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     result["floor"]["step_ms_after"] = after["step_ms"]
     result["floor"]["step_median_ms_before_after"] = [result["floor"]["step_median_ms"], after["step_median_ms"]]
     result["floor"]["step_median_ms"] = measure.med(result["floor"]["step_ms"] + after["step_ms"])
-    result["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    result["load_after"] = load()
     result["minutes"] = round((time.monotonic() - began) / 60, 1)
     result["files"] = report.app_files()
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
@@ -115,49 +119,60 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def cold_starts(samples: int = 3) -> int:
-    """Every county: the first map of a cold server with an empty disk cache (it loads and writes the
-    dataset), then of ``samples`` cold servers that read it back, each followed by a second page on the
-    same, now warm, server (the same run's baseline: what the page itself costs). Medians, with the load average."""
+def cold_starts(browser, tmp: Path, samples: int, log=print) -> dict:
+    """Every county on record (bench/synthetic.py): the first map of a cold server (started, healthy, no
+    page yet) with an empty disk cache (it loads the data and writes the cache), then with the dataset in
+    the disk cache (a restart, another process), each followed by a second page on the same, now warm,
+    server (what the page itself costs, in the same run); then ``make serve`` just started (2 processes,
+    each runs the app once before nginx takes readers). ``samples`` of each; medians, and the load average."""
+    out: dict = {"when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "samples": samples, "load_before": load()}
+    url = "/?day=2017-03-01"
+    times: dict[str, list[float]] = {"empty_cache_ms": [], "empty_cache_warm_ms": [], "disk_cache_ms": [], "disk_cache_warm_ms": []}
+    for n in range(samples):
+        # The first server of an empty cache writes it; every server "in the disk cache" reads that one back.
+        for cache, kind in ((tmp / f"empty-cache-{n}", "empty_cache"), (tmp / "empty-cache-0", "disk_cache")):
+            server = measure.start("app", "all_counties", tmp, cache=cache)
+            try:
+                times[f"{kind}_ms"].append(measure.first_map(browser, server.url + url))
+                times[f"{kind}_warm_ms"].append(measure.first_map(browser, server.url + url))
+            finally:
+                server.stop()
+            log(f"cold start {n + 1}/{samples}, {kind.replace('_', ' ')}: first map {times[f'{kind}_ms'][-1]:,.0f} ms")
+    served = []
+    # The processes run from a copy of the app's site: the payload they write stays out of the work tree.
+    site, env = site_for(measure.ROOT, tmp / "serve-site")
+    env.update(SANCTUARYMAP_RECORDS=str(tmp / "all_counties"), SANCTUARYMAP_CACHE=str(tmp / "empty-cache-0"))
+    for _ in range(samples):
+        app = ProxiedApp(tmp / "serve", workers=2, env=env, root=site)
+        try:
+            served.append(measure.first_map(browser, app.url + url))
+        finally:
+            app.stop()
+    out.update(times, served_ms=served, load_after=load())
+    out["medians_ms"] = {name.removesuffix("_ms"): measure.med(values) for name, values in [*times.items(), ("served_ms", served)]}
+    return out
+
+
+def cold_only(samples: int) -> int:
+    """``--cold``: the cold starts alone; printed, and put in bench/results/latest.json and docs/benchmarks.md
+    beside the figures of the last full run (the section says when it was measured)."""
     with tempfile.TemporaryDirectory(prefix="sanctuarymap-bench-") as folder, sync_playwright() as pw:
         tmp = Path(folder)
         synthetic.write(tmp / "all_counties")
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        print(f"load average before: {os.getloadavg()}", flush=True)
-        empty = scenarios.first_map_cold_from_disk_cache(browser, "all_counties", tmp)
-        print(f"first map, cold server, empty disk cache: {empty:,.0f} ms", flush=True)
-        cold, warm = [], []
-        for _ in range(samples):
-            server = measure.start("app", "all_counties", tmp)
-            try:
-                for times in (cold, warm):
-                    context = browser.new_context(viewport=measure.VIEWPORT)
-                    context.add_init_script(measure.INIT_JS)
-                    times.append(round(measure.Page(context, f"{server.url}/?day=2017-03-01").wait_first_map(300)))
-                    context.close()
-            finally:
-                server.stop()
-        print(f"first map, cold server, dataset in the disk cache: median {measure.med(cold):,.0f} ms ({cold})", flush=True)
-        print(f"first map, the same servers warm (a second page): median {measure.med(warm):,.0f} ms ({warm})", flush=True)
-        # As make serve starts: each process runs the app once before nginx takes readers (sanctuarymap/server/proxy.py).
-        served = []
-        for _ in range(samples):
-            app = ProxiedApp(tmp / "serve", workers=2, env=measure_env(tmp))
-            try:
-                context = browser.new_context(viewport=measure.VIEWPORT)
-                context.add_init_script(measure.INIT_JS)
-                served.append(round(measure.Page(context, f"{app.url}/?day=2017-03-01").wait_first_map(300)))
-                context.close()
-            finally:
-                app.stop()
-        print(f"first map, make serve just started (2 processes, each warmed at start): median {measure.med(served):,.0f} ms ({served})")
-        print(f"load average after: {os.getloadavg()}", flush=True)
+        cold = cold_starts(browser, tmp, samples)
         browser.close()
+    print(json.dumps(cold["medians_ms"]), f"load average {cold['load_before']} → {cold['load_after']}", flush=True)
+    if RESULTS.exists():
+        result = json.loads(RESULTS.read_text())
+        result["cold"] = cold
+        RESULTS.write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
+        DOCS.write_text(report.render(result), encoding="utf-8")
     return 0
 
 
-def measure_env(tmp: Path) -> dict[str, str]:
-    return {"SANCTUARYMAP_RECORDS": str(tmp / "all_counties"), "SANCTUARYMAP_CACHE": str(tmp / "dataset-cache")}
+def load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
 
 
 if __name__ == "__main__":

@@ -23,6 +23,8 @@ from harness.browser import MAP_COMPONENT
 
 # ``find_widget``'s name for the map component, through whose value the page reports its day and clicks.
 MAP = f"component:{MAP_COMPONENT}"
+# Places of the shipped records a viewer clicks, in turn (bench/locustfile.py; capacity.py's serial probe).
+PLACES = ["il-chicago", "ca-los-angeles", "ca-san-francisco", "ny-new-york", "tx-austin", "ca", "tx", "or"]
 TIMEOUT = 60  # s to wait for one run to finish before the step counts as failed
 EPOCH = date(1970, 1, 1)
 # The script_finished statuses that end a run the viewer asked for (not one cut short by a newer rerun).

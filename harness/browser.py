@@ -9,11 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,6 +17,9 @@ import psutil
 from playwright.sync_api import FrameLocator, Locator, Page, Position, expect
 
 from sanctuarymap.page.maps import MAP_TITLE
+from sanctuarymap.server.proxy import free_port, streamlit_command, wait_healthy
+
+__all__ = ["AppServer", "free_port", "site_for", "tree_cpu_ms", "tree_rss"]
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_DATA = ROOT / "tests" / "data"  # the tests' own records and files
@@ -75,13 +74,6 @@ def click_place(page: Page, target: Locator, jurisdiction_id: str, position: Pos
     expect(box).to_have_attribute("data-clicked", jurisdiction_id)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 class AppServer:
     """`streamlit run app.py` (or another app in ``root``) on a free port of localhost.
 
@@ -104,39 +96,17 @@ class AppServer:
         if command is None:
             root, site_env = site_for(root, log.parent / f"site-{self.port}")
         self.process = subprocess.Popen(
-            command or self._streamlit_run(root),
+            command or streamlit_command(root / "app.py", self.port),
             cwd=root,
             stdout=self._log_file,
             stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONUNBUFFERED": "1", **site_env, **(env or {})},
         )
-        self._wait_healthy()
-
-    def _streamlit_run(self, root: Path) -> list[str]:
-        options = {
-            "server.port": str(self.port),
-            "server.address": "127.0.0.1",
-            "server.headless": "true",
-            "server.fileWatcherType": "none",
-            "browser.gatherUsageStats": "false",
-        }
-        flags = [part for name, value in options.items() for part in (f"--{name}", value)]
-        return [sys.executable, "-m", "streamlit", "run", str(root / "app.py"), *flags]
-
-    def _wait_healthy(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {self.process.returncode}:\n{self.log.read_text()}")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_stcore/health", timeout=2) as response:  # noqa: S310 (localhost)
-                    if response.read().strip() == b"ok":
-                        return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"streamlit did not answer on {self.url} within {timeout} s:\n{self.log.read_text()}")
+        try:
+            wait_healthy(f"http://127.0.0.1:{self.port}", [self.process], f"its log ({log}) says:", timeout=60)
+        except RuntimeError as error:
+            self.stop()
+            raise RuntimeError(f"{error}\n{log.read_text()}") from None
 
     def stop(self) -> None:
         self.process.terminate()

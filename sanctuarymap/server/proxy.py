@@ -19,8 +19,10 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "deploy" / "nginx.conf"
@@ -46,6 +48,39 @@ def free_port() -> int:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
         return port
+
+
+def streamlit_command(script: Path, port: int, options: dict[str, str] | None = None) -> list[str]:
+    """The command line of one Streamlit process of ``script`` on 127.0.0.1:``port``: headless, no file
+    watcher, no usage statistics; ``options`` (Streamlit's config options, by name) are added."""
+    settings = {
+        "server.port": str(port),
+        "server.address": "127.0.0.1",
+        "server.headless": "true",
+        "server.fileWatcherType": "none",
+        "browser.gatherUsageStats": "false",
+        **(options or {}),
+    }
+    flags = [part for name, value in settings.items() for part in (f"--{name}", value)]
+    return [sys.executable, "-m", "streamlit", "run", str(script), *flags]
+
+
+def wait_healthy(url: str, processes: Sequence[subprocess.Popen[Any]], where: str, timeout: float = START_TIMEOUT) -> None:
+    """Return once ``url`` answers Streamlit's health check (``/_stcore/health``: "ok"). Raise if one of
+    ``processes`` exits first or ``timeout`` seconds pass; the message ends with ``where`` (the logs)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for process in processes:
+            if process.poll() is not None:
+                raise RuntimeError(f"process {process.pid} exited with {process.returncode}: {where}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:  # noqa: S310 (localhost)
+                if response.read().strip() == b"ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)  # the next poll of a server that is starting
+    raise RuntimeError(f"{url} did not answer within {timeout:.0f} s: {where}")
 
 
 def config(run: Path, address: str, port: int, worker_ports: list[int], limits: Limits) -> str:
@@ -88,64 +123,41 @@ class ProxiedApp:
         self.url = f"http://{'localhost' if address in ('127.0.0.1', 'localhost') else address}:{self.port}"
         self.worker_ports = [free_port() for _ in range(workers)]
         self.processes: list[subprocess.Popen[bytes]] = []
-        self._logs = []
+        self._logs: list[IO[str]] = []
         run.mkdir(parents=True, exist_ok=True)
-        environment = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
         try:
+            self._start_workers(root, {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
+            self.nginx = self._start_nginx(address, limits)
             for worker_port in self.worker_ports:
-                log = (run / f"streamlit-{worker_port}.log").open("w")
-                self._logs.append(log)
-                self.processes.append(
-                    subprocess.Popen(self._streamlit(root, worker_port), cwd=root, stdout=log, stderr=subprocess.STDOUT, env=environment)
-                )
-            for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-                (run / name).mkdir(exist_ok=True)
-            (run / "nginx.conf").write_text(config(run, address, self.port, self.worker_ports, limits), encoding="utf-8")
-            nginx_log = (run / "nginx.out").open("w")
-            self._logs.append(nginx_log)
-            self.nginx = subprocess.Popen(
-                [NGINX, "-p", str(run), "-c", str(run / "nginx.conf"), "-e", str(run / "error.log")],
-                stdout=nginx_log,
-                stderr=subprocess.STDOUT,
-            )
-            self.processes.append(self.nginx)
-            for worker_port in self.worker_ports:
-                self._wait_healthy(f"http://127.0.0.1:{worker_port}")
+                wait_healthy(f"http://127.0.0.1:{worker_port}", self.processes, f"see the logs in {self.run}")
             if warm:
                 self._warm()
-            self._wait_healthy(f"http://127.0.0.1:{self.port}")
+            wait_healthy(f"http://127.0.0.1:{self.port}", self.processes, f"see the logs in {self.run}")
         except BaseException:
             self.stop()
             raise
 
-    @staticmethod
-    def _streamlit(root: Path, port: int) -> list[str]:
-        options = {
-            "server.port": str(port),
-            "server.address": "127.0.0.1",
-            "server.headless": "true",
-            "server.fileWatcherType": "none",
-            "browser.gatherUsageStats": "false",
-            # /_stcore/script-health-check runs the app once: the warm-up below (and a readiness probe's).
-            "server.scriptHealthCheckEnabled": "true",
-        }
-        flags = [part for name, value in options.items() for part in (f"--{name}", value)]
-        return [sys.executable, "-m", "streamlit", "run", str(root / "app.py"), *flags]
+    def _log(self, name: str) -> IO[str]:
+        log = (self.run / name).open("w")
+        self._logs.append(log)
+        return log
 
-    def _wait_healthy(self, url: str) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            for process in self.processes:
-                if process.poll() is not None:
-                    raise RuntimeError(f"process {process.pid} exited with {process.returncode}: see the logs in {self.run}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:  # noqa: S310 (localhost)
-                    if response.read().strip() == b"ok":
-                        return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"{url} did not answer within {START_TIMEOUT} s: see {self.run}")
+    def _start_workers(self, root: Path, environment: dict[str, str]) -> None:
+        # /_stcore/script-health-check runs the app once: the warm-up (and a readiness probe's).
+        options = {"server.scriptHealthCheckEnabled": "true"}
+        for port in self.worker_ports:
+            log = self._log(f"streamlit-{port}.log")
+            command = streamlit_command(root / "app.py", port, options)
+            self.processes.append(subprocess.Popen(command, cwd=root, stdout=log, stderr=subprocess.STDOUT, env=environment))
+
+    def _start_nginx(self, address: str, limits: Limits) -> subprocess.Popen[bytes]:
+        for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            (self.run / name).mkdir(exist_ok=True)
+        (self.run / "nginx.conf").write_text(config(self.run, address, self.port, self.worker_ports, limits), encoding="utf-8")
+        command = [NGINX, "-p", str(self.run), "-c", str(self.run / "nginx.conf"), "-e", str(self.run / "error.log")]
+        nginx = subprocess.Popen(command, stdout=self._log("nginx.out"), stderr=subprocess.STDOUT)
+        self.processes.append(nginx)
+        return nginx
 
     def _warm(self) -> None:
         """Run the app once in every process, all at once, before readers come: each loads (or reads back

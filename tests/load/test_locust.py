@@ -1,5 +1,6 @@
 """The Locust viewer of `make load-test` still speaks the installed Streamlit's protocol (run with
---load-test): two simulated viewers find the day widget, rerun the app with new days, and are timed."""
+--load-test): simulated viewers find the day widget, rerun the app (or the empty baseline) with new
+days, and are timed; and the capacity model's arithmetic."""
 
 from __future__ import annotations
 
@@ -34,6 +35,33 @@ def test_simulated_viewers_through_nginx_settle_days_and_click_places(tmp_path):
     assert 0 < step.median_ms <= step.p95_ms <= step.max_ms
     assert len(step.process_cpu) == 2 and step.proxy_cpu >= 0
     assert min(step.process_rss_peak) > 50 * 2**20  # both processes hold the data
+
+
+def test_the_baseline_viewers_move_the_empty_apps_slider_and_rerun_its_fragment_or_the_whole_script(tmp_path):
+    """The load test's baseline (bench/empty_app.py) through nginx: the same viewers find its slider by its
+    key, settle days in its fragment and, one time in ten, rerun the whole script; alone, each action's
+    server CPU is measured."""
+    capacity = capacity_module()
+    target = capacity.Target(tmp_path, workers=1, app="empty")
+    try:
+        cost = capacity.serial_cost(target, blocks=1, actions=20)
+        step = capacity.run_step(target, users=4, seconds=15, work=tmp_path)
+    finally:
+        target.stop()
+    assert step.failures == 0
+    assert step.reruns >= 4 and step.clicks >= 1, capacity.describe(step)
+    assert step.app == "empty" and len(step.process_cpu) == 1
+    assert cost.mix_ms > 0 and cost.blocks == 1
+
+
+def test_the_capacity_model_takes_the_scarcer_of_the_processes_and_the_cores():
+    model = capacity_module().Model(app="app", alone_ms=5, loaded_ms=10, proxy_ms=0.5, locust_ms=1.5)
+    assert model.readers_per_core(loaded=False) == 200
+    assert model.readers_per_core(loaded=True) == 100
+    # One process: one Python interpreter, one core at most, 100 actions a second at 10 ms each.
+    assert model.ceiling(cores=2, processes=1) == 100
+    # Two processes could answer 200 a second, but the 2 cores also run nginx and Locust: 12 ms an action in all.
+    assert model.ceiling(cores=2, processes=2) == pytest.approx(2000 / 12)
 
 
 def test_a_settled_day_reruns_only_the_days_part_of_the_page(tmp_path):

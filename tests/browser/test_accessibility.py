@@ -52,30 +52,35 @@ def assert_headings_in_order(page: Page) -> None:
     assert not skipped, f"heading levels skip: {skipped} in {levels}"
 
 
-def test_the_default_view(page: Page, app_server):
-    open_app(page, app_server.url)
+def the_default_view(page: Page) -> None:
     expect(page.locator(".sm-key-line")).to_be_visible(timeout=WAIT)
-    settled(page)
-    assert blocking_violations(page) == []
-    assert_headings_in_order(page)
 
 
-def test_a_place_selected_with_the_table_open(page: Page, app_server):
-    open_app(page, f"{app_server.url}/?day=2017-08-22&selected=ca-los-angeles&table=on")
+def a_place_selected_with_the_table_open(page: Page) -> None:
     expect(panel(page, "ca-los-angeles")).to_be_visible(timeout=WAIT)
     expect(page.get_by_test_id("stDataFrame")).to_be_visible(timeout=WAIT)
-    settled(page)
-    assert blocking_violations(page) == []
-    assert_headings_in_order(page)
 
 
-def test_the_key_moments_and_about_open(page: Page, app_server):
-    open_app(page, f"{app_server.url}/?day=2017-01-25&moment=1")
+def the_key_moments_and_about_open(page: Page) -> None:
     expect(page.locator(".sm-moment")).to_be_visible(timeout=WAIT)
     about = page.get_by_role("switch", name=re.compile(r"^About this map"))
     about.focus()
     page.keyboard.press("Space")
     expect(page.get_by_role("heading", name="For contributors")).to_be_visible(timeout=WAIT)
+
+
+# Each state of the page: the address that opens it, and what brings it about once the page is open.
+STATES = [
+    ("", the_default_view),
+    ("?day=2017-08-22&selected=ca-los-angeles&table=on", a_place_selected_with_the_table_open),
+    ("?day=2017-01-25&moment=1", the_key_moments_and_about_open),
+]
+
+
+@pytest.mark.parametrize(("query", "bring_about"), STATES, ids=[state.__name__ for _, state in STATES])
+def test_the_page(page: Page, app_server, query, bring_about):
+    open_app(page, f"{app_server.url}/{query}")
+    bring_about(page)
     settled(page)
     assert blocking_violations(page) == []
     assert_headings_in_order(page)

@@ -35,3 +35,8 @@ def when_label(day: date, precision: str = "day") -> str:
     if precision == "month":
         return f"{day:%B %Y}, day not known"
     return day_label(day)
+
+
+def short_day_label(day: date) -> str:
+    """A day where room is short (the map's timeline and caption): "1 Aug 2017"."""
+    return f"{day.day} {day:%b %Y}"

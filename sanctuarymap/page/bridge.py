@@ -12,9 +12,10 @@ What crosses, and nothing else:
 streamlit-folium has no channel for a page's own messages: the report rides in st_folium's
 ``last_object_clicked_popup`` field (no shape has a popup, so the field is free), written into its
 ``window.__GLOBAL_DATA__`` and sent with ``window.Streamlit.setComponentValue``. Those, the way st_folium
-renders a map (``rendered_once``), branca's ``Template`` (``compiled_templates``) and Leaflet's keyboard
-handler (``bridge.js``) are other libraries' internals: they are used here and in ``bridge.js`` only, and
-``tests/unit/page/test_contracts.py`` pins each one to the version it was written against (``EXPECTED_VERSIONS``).
+renders a map (``rendered_once``), branca's ``Template`` (``compiled_templates``), Streamlit's session
+(``route_reruns``, for ``budget``) and Leaflet's keyboard handler (``bridge.js``) are other libraries'
+internals: they are used here and in ``bridge.js`` only, and ``tests/unit/page/test_contracts.py`` pins
+each one to the version it was written against (``EXPECTED_VERSIONS``).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import functools
 import json
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -184,6 +185,31 @@ class _Show(MacroElement):
         super().__init__()  # type: ignore[no-untyped-call]  # branca's __init__ has no return annotation
         self._name = "Show"
         self.view_json = _json_for_script(current_view)
+
+
+# --- Streamlit's session: the reruns a client asks for.
+
+_ROUTED = "_sanctuarymap_routed"
+
+
+def route_reruns(session_class: type, route: Callable[[Any, Any, Callable[[Any, Any], None]], None]) -> None:
+    """Hand every rerun a client asks of a ``session_class`` (Streamlit's ``AppSession``) to ``route(session,
+    message, run)``, where ``run(session, message)`` is Streamlit's own handling, now or later; every other
+    message goes straight through. Streamlit calls ``handle_backmsg`` on its event loop for every message a
+    client sends; a ``BackMsg`` whose type is ``rerun_script`` asks for a rerun. Routing twice changes nothing."""
+    original = session_class.handle_backmsg  # type: ignore[attr-defined]
+    if getattr(original, _ROUTED, False):
+        return
+
+    @functools.wraps(original)
+    def handle_backmsg(session: Any, message: Any) -> None:
+        if message.WhichOneof("type") == "rerun_script":
+            route(session, message, original)
+        else:
+            original(session, message)
+
+    setattr(handle_backmsg, _ROUTED, True)
+    session_class.handle_backmsg = handle_backmsg  # type: ignore[attr-defined]
 
 
 # --- st_folium's rendering, and branca's templates.

@@ -15,13 +15,13 @@ import os
 import tempfile
 import time
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypedDict, cast
 
 import pandas as pd
 
-from sanctuarymap.data import status
+from sanctuarymap.data import status, year
 
 VERSION = 1
 # The caption names at most this many of a day's events; the page says how many more there were.
@@ -42,6 +42,7 @@ class ChangesPayload(TypedDict):
     version: int
     first_day: str  # ISO day of day index 0 (1 January 2017)
     last_day: str  # ISO day of the last day the page shows
+    day_labels: list[list[str]]  # per day index from first_day to last_day: [long, short] (year.day_label, year.short_day_label)
     places: list[list[str]]  # [jurisdiction_id, display name]; a place index points into this list
     shapes: list[list[Any]]  # [shape key "layer:GEOID", place index]: the shapes the page colours
     kinds: list[str]  # event kind labels; a kind index points into this list
@@ -82,6 +83,7 @@ def build(
         version=VERSION,
         first_day=first.isoformat(),
         last_day=last.isoformat(),
+        day_labels=day_labels(first, last),
         places=[[j, name] for j, name in names.items()],
         shapes=shapes,
         kinds=[kind.label for kind in status.EVENT_KINDS.values()],
@@ -91,6 +93,12 @@ def build(
         strokes=dict(status.STROKES),
         labels=labels or [],
     )
+
+
+def day_labels(first: date, last: date) -> list[list[str]]:
+    """How the page writes each day from ``first`` to ``last``, as the server does: the page formats no date."""
+    days = (first + timedelta(days=offset) for offset in range((last - first).days + 1))
+    return [[year.day_label(day), year.short_day_label(day)] for day in days]
 
 
 def _dimension_changes(

@@ -7,17 +7,19 @@ session that asks for more than a few reruns a second is dropped down to its bud
 a request over the budget starts no run; the latest of them is kept and run once the budget allows it,
 so a burst still ends on the state the client last sent.
 
-This module does not import Streamlit: ``install`` is handed Streamlit's session class by the app.
+This module does not import Streamlit: ``install`` is handed Streamlit's session class by the app, and
+``bridge.route_reruns`` (the one home of Streamlit's internals the app uses) hands it the requests.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from sanctuarymap.page import bridge
 
 # A burst the page can send at once (a click and a settled day together, a few widgets), and the
 # steady rate it never exceeds (one settled day per 250 ms).
@@ -70,44 +72,36 @@ class _SessionBudget:
 def install(session_class: type, burst: float = BURST, per_second: float = PER_SECOND) -> None:
     """Make every ``session_class`` (Streamlit's ``AppSession``) keep to a budget of reruns.
 
-    Wraps its ``handle_backmsg``, which Streamlit calls on its event loop for every message a client
-    sends: a ``rerun_script`` within the budget goes through; one over it is held (replacing any held
-    before) and handed on when the budget refills. Installing twice changes nothing.
+    Every rerun a client asks for (``bridge.route_reruns``, on Streamlit's event loop) within the budget
+    goes through; one over it is held (replacing any held before) and handed on when the budget refills.
+    Installing twice changes nothing.
     """
-    original = session_class.handle_backmsg  # type: ignore[attr-defined]
-    if getattr(original, "_sanctuarymap_budget", False):
-        return
 
-    @functools.wraps(original)
-    def handle_backmsg(session: Any, message: Any) -> None:
-        if message.WhichOneof("type") != "rerun_script":
-            original(session, message)
-            return
+    def route(session: Any, message: Any, run: Callable[[Any, Any], None]) -> None:
         state: _SessionBudget | None = getattr(session, _ATTRIBUTE, None)
         if state is None:
             state = _SessionBudget(Budget(burst, per_second))
             setattr(session, _ATTRIBUTE, state)
         if state.held is None and state.budget.take():
-            original(session, message)
+            run(session, message)
             return
         state.held = message
         state.dropped += 1
         if state.timer is None:
-            state.timer = asyncio.get_running_loop().call_later(state.budget.wait(), release, session)
+            state.timer = asyncio.get_running_loop().call_later(state.budget.wait(), release, session, run)
 
-    def release(session: Any) -> None:
+    def release(session: Any, run: Callable[[Any, Any], None]) -> None:
         state: _SessionBudget = getattr(session, _ATTRIBUTE)
         state.timer = None
         if state.held is None:
             return
         if state.budget.take():
             message, state.held = state.held, None
-            original(session, message)
+            run(session, message)
         else:
-            state.timer = asyncio.get_running_loop().call_later(state.budget.wait(), release, session)
+            state.timer = asyncio.get_running_loop().call_later(state.budget.wait(), release, session, run)
 
-    handle_backmsg._sanctuarymap_budget = True  # type: ignore[attr-defined]
-    session_class.handle_backmsg = handle_backmsg  # type: ignore[attr-defined]
+    bridge.route_reruns(session_class, route)
 
 
 def dropped(session: object) -> int:

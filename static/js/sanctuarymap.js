@@ -22,8 +22,6 @@
   "use strict";
 
   var DAY_MS = 86400000;
-  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December"];
   // Days a second while playing; "Events only" is a switch of its own beside them.
   var SPEEDS = [
     {key: "1", label: "1 day/s", daysPerSecond: 1},
@@ -61,14 +59,11 @@
     return new Date(utcOf(firstIso) + index * DAY_MS).toISOString().slice(0, 10);
   }
 
-  function longLabel(index, firstIso) {
-    var d = new Date(utcOf(firstIso) + index * DAY_MS);
-    return d.getUTCDate() + " " + MONTHS[d.getUTCMonth()] + " " + d.getUTCFullYear();
-  }
-
-  function shortLabel(index, firstIso) {
-    var d = new Date(utcOf(firstIso) + index * DAY_MS);
-    return d.getUTCDate() + " " + MONTHS[d.getUTCMonth()].slice(0, 3) + " " + d.getUTCFullYear();
+  // How a day is written: the payload's label, as the server writes it (year.day_label, or where room is
+  // short year.short_day_label). The page formats no date itself.
+  function dayLabel(payload, index, short) {
+    var labels = payload.day_labels && payload.day_labels[index];
+    return labels ? labels[short ? 1 : 0] : isoDay(index, payload.first_day);
   }
 
   function clamp(value, low, high) {
@@ -158,7 +153,7 @@
   // The one line the map shows under its day: "22 Aug 2017 · Los Angeles, CA: Lawsuit filed".
   // Plain text, for textContent: names come from the records and are never read as markup.
   function captionText(payload, day) {
-    var label = shortLabel(day, payload.first_day);
+    var label = dayLabel(payload, day, true);
     var low = 0, high = payload.events.length - 1, entry = null;
     while (low <= high) {
       var m = (low + high) >> 1;
@@ -760,14 +755,14 @@
     if (view.selected) box.setAttribute("data-selected", view.selected);
     else box.removeAttribute("data-selected");
     state.legend.show(dimension, otherDay !== null, data.no_record);
-    state.legend.showNote(otherDay === null ? "" : "Compared with " + longLabel(otherDay, data.first_day) +
+    state.legend.showNote(otherDay === null ? "" : "Compared with " + dayLabel(data, otherDay) +
       ": a place whose category differs has its full colour, that of the later day; one that did not change is pale.");
     if (otherDay === null) box.removeAttribute("data-compare");
     else box.setAttribute("data-compare", isoDay(otherDay, data.first_day));
     var parts = state.timeline.parts;
     parts.slider.value = String(day);
-    parts.slider.setAttribute("aria-valuetext", longLabel(day, data.first_day));
-    parts.label.textContent = shortLabel(day, data.first_day);
+    parts.slider.setAttribute("aria-valuetext", dayLabel(data, day));
+    parts.label.textContent = dayLabel(data, day, true);
     parts.caption.textContent = captionText(data, day);
     showPanelNote();
   }
@@ -778,8 +773,8 @@
     var note = state.timeline.parts.panelNote, data = state.data;
     var behind = state.playing && data && state.serverDay && state.serverDay !== isoDay(state.day, data.first_day);
     note.hidden = !behind;
-    if (behind) note.textContent = "The page beside the map still shows " + longLabel(dayIndex(state.serverDay, data.first_day),
-      data.first_day) + ": pause to bring it to this day.";
+    if (behind) note.textContent = "The page beside the map still shows " + dayLabel(data, dayIndex(state.serverDay, data.first_day)) +
+      ": pause to bring it to this day.";
   }
 
   // --- Telling the server: once the day settles, and on a click.
@@ -1067,8 +1062,7 @@
     SPEEDS: SPEEDS,
     dayIndex: dayIndex,
     isoDay: isoDay,
-    longLabel: longLabel,
-    shortLabel: shortLabel,
+    dayLabel: dayLabel,
     monthStep: monthStep,
     categoryOn: categoryOn,
     categoriesOn: categoriesOn,

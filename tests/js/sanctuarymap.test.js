@@ -19,11 +19,15 @@ test("days are counted from the first day, in calendar days", () => {
   assert.equal(sm.isoDay(308, FIRST), "2017-11-05");
 });
 
-test("labels read as a person says the day", () => {
-  assert.equal(sm.longLabel(233, FIRST), "22 August 2017");
-  assert.equal(sm.shortLabel(233, FIRST), "22 Aug 2017");
-  assert.equal(sm.longLabel(0, FIRST), "1 January 2017");
-  assert.equal(sm.shortLabel(364, FIRST), "31 Dec 2017");
+// The payload's labels (payload.day_labels, written by year.day_label and year.short_day_label): the
+// page writes them as they come, and only a day beyond them as its ISO date.
+const LABELS = [["1 January 2017", "1 Jan 2017"], ["2 January 2017", "2 Jan 2017"]];
+
+test("a day is written with the payload's label, long or short", () => {
+  const payload = {first_day: FIRST, day_labels: LABELS};
+  assert.equal(sm.dayLabel(payload, 1), "2 January 2017");
+  assert.equal(sm.dayLabel(payload, 1, true), "2 Jan 2017");
+  assert.equal(sm.dayLabel(payload, 233, true), "2017-08-22"); // no label given: the plain date
 });
 
 test("Page Up and Page Down move a calendar month, clamped to the month and the year", () => {
@@ -66,6 +70,7 @@ test("the neighbouring event day, either way, or none", () => {
 const PAYLOAD = {
   first_day: FIRST,
   last_day: "2017-12-31",
+  day_labels: Array.from({length: 365}, (_, day) => ["long label of day " + day, "day " + day]),
   places: [["ca-los-angeles", "Los Angeles, CA"], ["il-chicago", "Chicago, IL"], ["us", "United States"], ["x", "<img src=x>"]],
   kinds: ["Statement", "Lawsuit filed", "DOJ warning letter"],
   dimensions: [{key: "sanctuary"}, {key: "lawsuit"}],
@@ -76,27 +81,27 @@ const PAYLOAD = {
   ]
 };
 
-test("the caption names the day's events, and how many more there were", () => {
-  assert.equal(sm.captionText(PAYLOAD, 233), "22 Aug 2017 · Los Angeles, CA: Lawsuit filed · Los Angeles, CA: Statement");
-  assert.equal(sm.captionText(PAYLOAD, 24), "25 Jan 2017 · United States: Statement");
+test("the caption names the day (its short label) and its events, and how many more there were", () => {
+  assert.equal(sm.captionText(PAYLOAD, 233), "day 233 · Los Angeles, CA: Lawsuit filed · Los Angeles, CA: Statement");
+  assert.equal(sm.captionText(PAYLOAD, 24), "day 24 · United States: Statement");
   assert.equal(
     sm.captionText(PAYLOAD, 110),
-    "21 Apr 2017 · Chicago, IL, Los Angeles, CA and 1 more: DOJ warning letter · Chicago, IL: DOJ warning letter · Statement · and 6 more events"
+    "day 110 · Chicago, IL, Los Angeles, CA and 1 more: DOJ warning letter · Chicago, IL: DOJ warning letter · Statement · and 6 more events"
   );
-  assert.equal(sm.captionText(PAYLOAD, 100), "11 Apr 2017 · no event recorded");
+  assert.equal(sm.captionText(PAYLOAD, 100), "day 100 · no event recorded");
 });
 
 test("the caption says when an event's day is not known", () => {
   const payload = {...PAYLOAD, events: [[89, 2, [[2, [1], "month"], [0, [2], "year"]]]]};
   assert.equal(
     sm.captionText(payload, 89),
-    "31 Mar 2017 · Chicago, IL: DOJ warning letter (day not known) · United States: Statement (only the year known)"
+    "day 89 · Chicago, IL: DOJ warning letter (day not known) · United States: Statement (only the year known)"
   );
 });
 
 test("the caption is text: markup in a name stays as typed", () => {
   const payload = {...PAYLOAD, events: [[5, 1, [[0, [3]]]]]};
-  assert.equal(sm.captionText(payload, 5), "6 Jan 2017 · <img src=x>: Statement");
+  assert.equal(sm.captionText(payload, 5), "day 5 · <img src=x>: Statement");
 });
 
 test("a replay moves a whole day only when its time has come, and stops on the last day", () => {

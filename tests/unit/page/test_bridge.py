@@ -162,3 +162,37 @@ def test_branca_gets_its_template_back_when_the_last_of_overlapping_runs_leaves(
     with pytest.raises(RuntimeError), bridge.compiled_templates():
         raise RuntimeError("a failed render")
     assert branca.element.Template is jinja2.Template
+
+
+# --- Streamlit's session: the reruns a client asks for.
+
+
+class _Message:
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def WhichOneof(self, _: str) -> str:  # noqa: N802 (protobuf's name)
+        return self.kind
+
+
+def test_only_rerun_requests_are_routed_and_routing_twice_changes_nothing():
+    class Session:
+        def __init__(self) -> None:
+            self.handled: list[str] = []
+
+        def handle_backmsg(self, msg: _Message) -> None:
+            self.handled.append(msg.kind)
+
+    routed: list[str] = []
+
+    def route(session, message, run) -> None:
+        routed.append(message.kind)
+        run(session, message)  # Streamlit's own handling, here at once
+
+    bridge.route_reruns(Session, route)
+    bridge.route_reruns(Session, route)
+    session = Session()
+    for kind in ["rerun_script", "app_heartbeat", "rerun_script", "stop_script"]:
+        session.handle_backmsg(_Message(kind))
+    assert routed == ["rerun_script", "rerun_script"]  # once each: not wrapped twice
+    assert session.handled == ["rerun_script", "app_heartbeat", "rerun_script", "stop_script"]

@@ -64,6 +64,7 @@ def _streamlit_folium_page() -> str:
         (r"last_object_clicked_popup:\w+\.last_object_clicked_popup", "it returns the last_object_clicked_popup field"),
         (r"returned_objects\.includes", "it returns only the fields in returned_objects"),
     ],
+    ids=["__GLOBAL_DATA__", "window.Streamlit", "previous_data", "last_object_clicked_popup", "returned_objects"],
 )
 def test_streamlit_folium_s_page_has_what_the_bridge_writes_into(pattern, internal):
     assert re.search(pattern, _streamlit_folium_page()), pinned("streamlit-folium", f"its frontend no longer shows that {internal}")
@@ -96,7 +97,7 @@ def test_branca_compiles_an_element_s_template_with_the_name_the_bridge_swaps():
     assert "self._template = Template(template)" in source, pinned("branca", "Element no longer compiles its template with Template")
 
 
-def test_streamlit_s_session_takes_each_client_message_as_budget_wraps_it():
+def test_streamlit_s_session_takes_each_client_message_as_route_reruns_wraps_it():
     handler = getattr(AppSession, "handle_backmsg", None)
     assert handler is not None, pinned("streamlit", "AppSession has no handle_backmsg")
     assert list(inspect.signature(handler).parameters) == ["self", "msg"], pinned(

@@ -10,7 +10,7 @@ from datetime import date
 import pandas as pd
 
 from harness.browser import ROOT
-from sanctuarymap.data import dataset, status
+from sanctuarymap.data import dataset, status, year
 from sanctuarymap.page import payload
 from sanctuarymap.reader import edition
 
@@ -66,6 +66,10 @@ def test_payload_lists_each_change_once_with_day_and_category_indexes():
     assert built["no_record"] == [status.NO_RECORD.label, status.NO_RECORD.colour]
     assert built["labels"] == []  # none given
     assert built["strokes"] == status.STROKES
+    assert len(built["day_labels"]) == 365
+    assert built["day_labels"][0] == ["1 January 2017", "1 Jan 2017"]
+    assert built["day_labels"][233] == [year.day_label(date(2017, 8, 22)), "22 Aug 2017"] == ["22 August 2017", "22 Aug 2017"]
+    assert built["day_labels"][364] == ["31 December 2017", "31 Dec 2017"]
     assert set(sanctuary) == set(payload.DimensionChanges.__annotations__)
 
 

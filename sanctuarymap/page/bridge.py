@@ -149,13 +149,13 @@ def view(day: date, day_set: int, dimension_key: str, selected: str | None) -> d
 def view_layer(current_view: dict[str, Any]) -> folium.FeatureGroup:
     """The per-rerun layer, passed to st_folium's ``feature_group_to_add``: one call, a few bytes."""
     group = folium.FeatureGroup(name="view", control=False)
-    _Show(current_view).add_to(group)
+    _Call("show", current_view, with_map=False, guard="window.SanctuaryBridge && ").add_to(group)
     return group
 
 
 def start_element(config: dict[str, Any]) -> MacroElement:
     """The map's one inline call, ``SanctuaryBridge.start(map, config)``; ``config`` gains the report schema."""
-    return _Start(config | {"report": REPORT_SCHEMA})
+    return _Call("start", config | {"report": REPORT_SCHEMA}, with_map=True)
 
 
 def _json_for_script(value: object) -> str:
@@ -165,26 +165,21 @@ def _json_for_script(value: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-class _Start(MacroElement):
+class _Call(MacroElement):
+    """One inline call into the page's bridge with its argument as JSON: ``SanctuaryBridge.start(map, config)``
+    (the map is the element this is added to) or ``SanctuaryBridge.show(view)`` (guarded: the map page may not
+    have loaded the bridge yet)."""
+
     _template = Template(
-        "{% macro script(this, kwargs) %}SanctuaryBridge.start({{ this._parent.get_name() }}, {{ this.config_json }});{% endmacro %}"
+        "{% macro script(this, kwargs) %}{{ this.guard }}SanctuaryBridge.{{ this.method }}("
+        "{% if this.with_map %}{{ this._parent.get_name() }}, {% endif %}{{ this.argument_json }});{% endmacro %}"
     )
 
-    def __init__(self, config: dict[str, Any]) -> None:
+    def __init__(self, method: str, argument: dict[str, Any], *, with_map: bool, guard: str = "") -> None:
         super().__init__()  # type: ignore[no-untyped-call]  # branca's __init__ has no return annotation
-        self._name = "Start"
-        self.config_json = _json_for_script(config)
-
-
-class _Show(MacroElement):
-    _template = Template(
-        "{% macro script(this, kwargs) %}window.SanctuaryBridge && SanctuaryBridge.show({{ this.view_json }});{% endmacro %}"
-    )
-
-    def __init__(self, current_view: dict[str, Any]) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]  # branca's __init__ has no return annotation
-        self._name = "Show"
-        self.view_json = _json_for_script(current_view)
+        self._name = method.capitalize()
+        self.method, self.with_map, self.guard = method, with_map, guard
+        self.argument_json = _json_for_script(argument)
 
 
 # --- Streamlit's session: the reruns a client asks for.

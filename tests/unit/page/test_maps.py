@@ -38,14 +38,14 @@ def test_view_layer_is_one_small_call():
     layer = bridge.view_layer(bridge.view(date(2017, 8, 22), 1, "lawsuit", "ca-los-angeles"))
     assert isinstance(layer, folium.FeatureGroup)
     (child,) = layer._children.values()
-    assert json.loads(child.view_json) == {"day": "2017-08-22", "daySet": 1, "colour": "lawsuit", "selected": "ca-los-angeles"}
-    assert len(child.view_json) < 100
+    assert json.loads(child.argument_json) == {"day": "2017-08-22", "daySet": 1, "colour": "lawsuit", "selected": "ca-los-angeles"}
+    assert len(child.argument_json) < 100
 
 
 def test_view_layer_script_cannot_close_its_script_element():
     layer = bridge.view_layer(bridge.view(date(2017, 8, 22), 1, "lawsuit", "</script><script>alert(1)</script>"))
     (child,) = layer._children.values()
-    assert "</script>" not in child.view_json and "<" not in child.view_json
+    assert "</script>" not in child.argument_json and "<" not in child.argument_json
 
 
 def test_each_view_reaches_the_page_though_the_map_is_rendered_once():

@@ -216,7 +216,7 @@ def _json_of(element, attribute: str) -> str:
 
 def test_the_map_script_carries_no_record_text(data):
     # Names and summaries reach the page only inside the fetched JSON, read with textContent.
-    config_json = _json_of(maps.base_map("/app/static/generated/changes-x.json"), "config_json")
+    config_json = _json_of(maps.base_map("/app/static/generated/changes-x.json"), "argument_json")
     assert json.loads(config_json) == {
         "boundaries": maps.BOUNDARIES_URL,
         "changes": "/app/static/generated/changes-x.json",
@@ -230,7 +230,7 @@ def test_the_map_script_carries_no_record_text(data):
 def test_the_view_cannot_end_its_script(data, colour):
     for selected in [None, *data.mapped_ids]:
         current = bridge.view(date(2017, 12, 31), 1, colour, selected)
-        view_json = _json_of(bridge.view_layer(current), "view_json")
+        view_json = _json_of(bridge.view_layer(current), "argument_json")
         assert "</" not in view_json and "<!--" not in view_json
         assert json.loads(view_json) == current
 

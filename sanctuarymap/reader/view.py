@@ -4,17 +4,6 @@ The view round-trips through the page URL (``?day=2017-08-22&colour=lawsuit&sele
 so that a link restores it; anything in a URL that does not make sense is dropped, not trusted. The
 day itself is the map page's: it paints every day it is moved to and reports only the day it settles
 on, and a click on a place (see ``page_report``).
-
-The day on the server is three session values, each for a reason:
-
-- ``day``: the day shown, from the URL, the map page's reports or a key moment (``tools.go_to_moment``).
-- ``day_set``: how many times the server chose the day (the first run, a key moment). The page moves to a
-  day it is sent only when this grows: the day it reported itself is never sent back to it as new.
-- ``last_report``: the page's report last applied. st_folium keeps returning it on every later run, and a
-  report must count once (a key moment's day would otherwise be undone by the report before it).
-
-The day the map's arguments carry is the whole run's: ``app.render_day`` takes it as an argument (it was a
-fourth value, ``map_day``), so that a settled day's rerun hands the map the same arguments as before.
 """
 
 from __future__ import annotations

@@ -85,6 +85,14 @@ def state_of(jurisdictions: pd.DataFrame, jurisdiction_id: str) -> str | None:
     return state_id if state_id in set(jurisdictions["jurisdiction_id"]) else None
 
 
+def states_of(jurisdictions: pd.DataFrame) -> dict[str, str]:
+    """``state_of`` for every city and county whose state is on record, in one pass."""
+    on_record = set(jurisdictions["jurisdiction_id"])
+    local = jurisdictions[jurisdictions["kind"].isin(["city", "county"])]
+    found = {str(j): str(s).lower() for j, s in zip(local["jurisdiction_id"], local["state"])}
+    return {j: s for j, s in found.items() if s in on_record}
+
+
 def beneath(
     standings: list[Standing],
     jurisdictions: pd.DataFrame,
@@ -93,14 +101,15 @@ def beneath(
     day: date,
     *,
     sanctuary: Mapping[str, str] | None = None,
+    states: Mapping[str, str] | None = None,
 ) -> str | None:
     """ "Symbolic declaration only; state law (SB 4, partly enjoined) requires cooperation with ICE", or None.
 
     None when the place is not a city or county, its state has no law on record by ``day``, or the state
     neither requires nor limits cooperation that day. ``sanctuary``: every place's sanctuary status on
-    ``day`` (``status.as_of``), if worked out already (``day.Facts``).
+    ``day`` (``status.as_of``), and ``states`` (``states_of``), if worked out already (``day.Facts``).
     """
-    state_id = state_of(jurisdictions, jurisdiction_id)
+    state_id = state_of(jurisdictions, jurisdiction_id) if states is None else states.get(jurisdiction_id)
     if state_id is None:
         return None
     laws = [s for s in standings if s.state_id == state_id and s.day <= day]

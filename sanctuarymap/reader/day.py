@@ -45,6 +45,7 @@ class _Kept:
         self.panels: OrderedDict[tuple[str, date, int], str] = OrderedDict()
         self.items: panel.Items = {}  # every event's timeline item, by event id: the same on every day
         self.events_of: OrderedDict[str, pd.DataFrame] = OrderedDict()  # each place's events (panel.events_of)
+        self.states: dict[str, str] | None = None  # each city's and county's state (law.states_of), on first use
         self.lock = threading.Lock()
 
     def remember(self, kept: OrderedDict[_Key, _Value], key: _Key, build: Callable[[], _Value], most: int) -> _Value:
@@ -136,8 +137,11 @@ class Facts:
 
     def law_line(self, jurisdiction_id: str) -> str | None:
         """The state law the place stands under that day (``law.beneath``), or None."""
-        data = self.data
-        return law.beneath(data.state_laws, data.records.jurisdictions, data.changes, jurisdiction_id, self.day, sanctuary=self.sanctuary)
+        data, kept = self.data, self._kept
+        if kept.states is None:
+            kept.states = law.states_of(data.records.jurisdictions)
+        jurisdictions, changes, day = data.records.jurisdictions, data.changes, self.day
+        return law.beneath(data.state_laws, jurisdictions, changes, jurisdiction_id, day, sanctuary=self.sanctuary, states=kept.states)
 
     def panel_html(self, jurisdiction_id: str, opened: int) -> str:
         """The story of one place on the day (``panel.panel_html``) with ``opened``, the count of places opened

@@ -48,3 +48,11 @@ def test_bad_rows_are_named(shipped, tmp_path):
     path.write_text("event_id,state_id,law,standing\nnope,tx,SB 4,\n2017-05-07-abbott-signs-sb4,zz,SB 4,\n", encoding="utf-8")
     found, problems = law.read(path, shipped.records.events, shipped.records.jurisdictions)
     assert found == [] and [(p.row, p.column) for p in problems] == [(2, "event_id"), (3, "state_id")]
+
+
+def test_the_states_of_every_place_at_once_are_state_of_each(shipped):
+    jurisdictions = shipped.records.jurisdictions
+    states = law.states_of(jurisdictions)
+    for place in jurisdictions["jurisdiction_id"]:
+        assert states.get(place) == law.state_of(jurisdictions, place), place
+    assert states["tx-austin"] == "tx" and "tx" not in states

@@ -12,9 +12,12 @@ day on which it is certainly true, never an invented day.
 from __future__ import annotations
 
 import calendar
+import csv
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import pandas as pd
@@ -44,44 +47,24 @@ class Dimension:
         return self.category(key).label
 
 
-# Colours: Okabe & Ito's colour-blind-safe palette; grey for the baseline of each dimension. The grey is
-# dark enough to stand 3:1 against NO_RECORD's white (WCAG's non-text contrast): a place with no known
-# policy never reads as a place with no record.
-GREY = "#919191"
-SANCTUARY = Dimension(
-    "sanctuary",
-    "Sanctuary status",
-    (
-        Category("none_known", "No known policy", GREY),
-        Category("symbolic", "Symbolic declaration only", "#56B4E9"),
-        Category("limits_cooperation", "Limits cooperation with ICE", "#0072B2"),
-        Category("requires_cooperation", "Must cooperate with ICE", "#D55E00"),
-    ),
-)
-PRESSURE = Dimension(
-    "pressure",
-    "Federal pressure",
-    (
-        Category("none", "None recorded", GREY),
-        Category("named", "Named in a federal report", "#F0E442"),
-        Category("warned", "Warned by DOJ letter", "#E69F00"),
-        Category("noncompliant", "Found possibly non-compliant", "#D55E00"),
-        Category("compliant", "Found compliant by DOJ", "#009E73"),
-        Category("funds_withheld", "Funds withheld or sued by the U.S.", "#CC79A7"),
-    ),
-)
-LAWSUIT = Dimension(
-    "lawsuit",
-    "Lawsuit",
-    (
-        Category("none", "No lawsuit", GREY),
-        Category("plaintiff", "Suing, no ruling yet", "#E69F00"),
-        Category("won", "Ruling in its favour", "#009E73"),
-        Category("lost", "Ruling against it", "#D55E00"),
-        Category("defendant", "Sued over its policy", "#CC79A7"),
-    ),
-)
-DIMENSIONS = {d.key: d for d in (SANCTUARY, PRESSURE, LAWSUIT)}
+# The three colourings and their categories, each with its label and colour, in order (the baseline first):
+# categories.csv beside this module, their one home. Colours are Okabe & Ito's colour-blind-safe palette,
+# with grey for each baseline; the grey is dark enough to stand 3:1 against NO_RECORD's white (WCAG's
+# non-text contrast), so a place with no known policy never reads as a place with no record.
+CATEGORIES_FILE = Path(__file__).with_name("categories.csv")
+
+
+def _read_dimensions(path: Path) -> dict[str, Dimension]:
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    labels = {row["dimension"]: row["dimension_label"] for row in rows}
+    return {
+        key: Dimension(key, label, tuple(Category(row["category"], row["label"], row["colour"]) for row in rows if row["dimension"] == key))
+        for key, label in labels.items()
+    }
+
+
+DIMENSIONS = _read_dimensions(CATEGORIES_FILE)
+SANCTUARY, PRESSURE, LAWSUIT = DIMENSIONS["sanctuary"], DIMENSIONS["pressure"], DIMENSIONS["lawsuit"]
 # A place with no record is not drawn: the map's ground shows, in this colour, with its own legend entry.
 NO_RECORD = Category("no_record", "No record", "#ffffff")
 # The map's lines (the fills are the categories' colours above): the payload carries them, and the page

@@ -64,3 +64,13 @@ def test_the_check_would_see_an_upward_import(tmp_path):
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "x.py").write_text("from sanctuarymap.reader import story\nimport streamlit as st\n", encoding="utf-8")
     assert imports_of("data", tmp_path) == {"x.py": {"sanctuarymap.reader", "sanctuarymap.reader.story", "streamlit"}}
+
+
+def test_no_function_of_the_package_or_the_app_is_over_40_lines():
+    # A function that outgrows a screen does more than one thing: split it by what it does.
+    too_long = []
+    for path in [ROOT / "app.py", *sorted(PACKAGE.rglob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno + 1 > 40:
+                too_long.append(f"{path.relative_to(ROOT)}:{node.name} ({node.end_lineno - node.lineno + 1} lines)")
+    assert too_long == []

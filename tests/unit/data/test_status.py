@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pandas as pd
@@ -245,3 +246,17 @@ def test_a_faded_colour_is_the_colour_mixed_with_white():
     for dimension in status.DIMENSIONS.values():
         pale = [status.faded(c.colour) for c in dimension.categories]
         assert len(set(pale)) == len(pale)  # faded categories stay apart
+
+
+def test_the_vocabulary_s_table_gives_each_colouring_its_categories_in_order():
+    # status.CATEGORIES_FILE is the one home of the categories' labels and colours.
+    assert list(status.DIMENSIONS) == ["sanctuary", "pressure", "lawsuit"]
+    for dimension in status.DIMENSIONS.values():
+        keys = [c.key for c in dimension.categories]
+        assert len(keys) == len(set(keys)) >= 4, dimension.key
+        assert all(re.fullmatch(r"#[0-9A-Fa-f]{6}", c.colour) for c in dimension.categories), dimension.key
+        assert len({c.colour for c in dimension.categories}) == len(keys), f"{dimension.key}: two categories share a colour"
+    # Every baseline is the same grey, and no other category is drawn in it.
+    baselines = {d.categories[0].colour for d in status.DIMENSIONS.values()}
+    others = {c.colour for d in status.DIMENSIONS.values() for c in d.categories[1:]}
+    assert len(baselines) == 1 and not baselines & others

@@ -51,3 +51,18 @@ def test_browser_tests_never_wait_on_time():
     for path in BROWSER_TESTS:
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"\bsleep\(|wait_for_timeout\(", text), f"{path.name} waits on time"
+
+
+def test_the_tests_stay_readable_and_import_like_the_app():
+    # A test file over 600 lines holds more than one thing; sys.path edits hide what a test really imports
+    # (the harness and the package are installed; bench/ is loaded by path, harness.bench).
+    files = sorted([*(ROOT / "tests").rglob("*.py"), *(ROOT / "harness").glob("*.py")])
+    assert len(files) > 40, "fewer test files than there are: is this test still reading them?"
+    long = [f"{path.relative_to(ROOT)} ({n} lines)" for path in files if (n := len(path.read_text(encoding="utf-8").splitlines())) > 600]
+    assert long == []
+    edits = [
+        str(path.relative_to(ROOT))
+        for path in files
+        if re.search(r"sys\.path\.(append|insert)|sys\.path\s*\+?=", path.read_text(encoding="utf-8"))
+    ]
+    assert edits == []

@@ -448,7 +448,8 @@ def model_lines(found: list[Model], cores: int, processes: int) -> list[str]:
         f"the time. Ceiling on this machine: the viewers its {cores} cores could answer with Locust and nginx on the same "
         "cores, every core busy all the time, and each Streamlit process at most one core (one Python process): "
         "`min(processes × 1000 / server, cores × 1000 / (server + nginx + Locust))`, from the under-load figures. "
-        "A p95 within 1 s needs headroom, so what holds is below the ceiling.",
+        "A p95 within 1 s needs headroom, so what holds is below the ceiling; and an action costs more as sessions "
+        "pile up in a process (every step is listed below), so the ceiling, from the steps that held, is an upper bound.",
         "",
         "| app | server CPU an action, alone (ms) | under load (ms) | nginx (ms) | Locust (ms) | readers a core, alone "
         f"| under load | ceiling, 1 process | ceiling, {processes} processes |",

@@ -300,6 +300,9 @@ def cold_starts(r: dict) -> list[str]:
     if not cold:
         return []
     rows = [[COLD[name], fmt_ms(cold["medians_ms"][name]), ", ".join(f"{v:,.0f}" for v in cold[f"{name}_ms"])] for name in COLD]
+    for name, values in cold.get("server_cpu_ms", {}).items():
+        label = f"the server's CPU time over the first map, {COLD[name].split(' (')[0]}"
+        rows.append([label, fmt_ms(med(values)), ", ".join(f"{v:,.0f}" for v in values)])
     return [
         "## Cold start, every county on record (issue #23)",
         "",

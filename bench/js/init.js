@@ -8,7 +8,8 @@
   WebSocket.prototype.send = function () { b.sends += 1; return send.apply(this, arguments); };
   b.epoch = () => performance.timeOrigin + performance.now();
   b.box = () => {
-    const f = document.querySelector('__MAP_IFRAME__');
+    // The app's frame carries the map's title; the naive baseline's, Streamlit's name of the component.
+    const f = document.querySelector('__MAP_IFRAME__') || document.querySelector('iframe[title="streamlit_folium.st_folium"]');
     const d = f && f.contentDocument;
     return d && d.querySelector('.leaflet-container');
   };

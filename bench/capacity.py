@@ -43,6 +43,7 @@ import psutil
 from streamlit_protocol import MAP, PLACES, StreamlitRun, find_widget, stream_url, widget_state
 
 from harness.browser import ROOT, AppServer, site_for, tree_rss
+from sanctuarymap.data import year
 from sanctuarymap.server.proxy import ProxiedApp
 
 LOCUSTFILE = ROOT / "bench" / "locustfile.py"
@@ -262,7 +263,7 @@ def serial_cost(target: Target, blocks: int = 3, actions: int = 40) -> Cost:
             block_start = server_cpu_s(target)
             for n in range(1, actions + 1):
                 click = n % CLICK_EVERY == 0
-                day = day if click else (day + timedelta(days=1) if day < date(2017, 12, 31) else date(2017, 1, 1))
+                day = day if click else (day + timedelta(days=1) if day < year.LAST_DAY else year.FIRST_DAY)
                 place = PLACES[(n // CLICK_EVERY) % len(PLACES)] if click and target.day_widget == MAP else None
                 state = widget_state(widget, day, place)
                 fragment = "" if click and target.day_widget != MAP else run.fragment_of(widget)

@@ -17,6 +17,8 @@ from datetime import date
 
 import streamlit as st
 
+from sanctuarymap.data import year
+
 
 @st.cache_resource
 def frozen() -> bool:
@@ -29,7 +31,7 @@ frozen()
 
 @st.fragment
 def the_day() -> None:
-    day = st.slider("Day", date(2017, 1, 1), date(2017, 12, 31), value=date(2017, 3, 1), key="day", format="D MMM YYYY")
+    day = st.slider("Day", year.FIRST_DAY, year.LAST_DAY, value=date(2017, 3, 1), key="day", format="D MMM YYYY")
     st.text(f"day {day.isoformat()}")
 
 

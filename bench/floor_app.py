@@ -8,5 +8,7 @@ from datetime import date
 
 import streamlit as st
 
-day = st.slider("Day", date(2017, 1, 1), date(2017, 12, 31), value=date(2017, 3, 1), format="D MMM YYYY")
+from sanctuarymap.data import year
+
+day = st.slider("Day", year.FIRST_DAY, year.LAST_DAY, value=date(2017, 3, 1), format="D MMM YYYY")
 st.text(f"day {day.isoformat()}")

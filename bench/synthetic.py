@@ -17,10 +17,10 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
-from sanctuarymap.data import geodata, records
+from sanctuarymap.data import geodata, records, year
 
 ROOT = Path(__file__).resolve().parent.parent
 COUNTIES = ROOT / "geodata" / geodata.COUNTIES_FILE
@@ -40,7 +40,7 @@ KINDS = {
     "lawsuit": [("lawsuit_filed", "ruling_for"), ("sued", "ruling_against"), ("lawsuit_filed", "ruling_against")],
 }
 EVENTS_PER_COUNTY = 2 * len(KINDS)
-YEAR_START = date(2017, 1, 1)
+YEAR_START = year.FIRST_DAY
 DAYS = 365
 
 

@@ -19,7 +19,7 @@ run's deltas and takes the one that ``DAY_WIDGET`` names (environment variable
 ``SANCTUARYMAP_DAY_WIDGET``):
 
 - ``component:<name>``, the default ``component:streamlit_folium.st_folium``: the map component,
-  through whose value the page reports the day it settles on (``view.page_report``);
+  through whose value the page reports the day it settles on (``bridge.page_report``);
 - a widget key, such as ``day``: the widget whose id ends in ``-day`` (a date slider or date input).
 
 The new value is written in the form that kind of element takes: a date slider's microseconds since

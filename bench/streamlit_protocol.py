@@ -31,7 +31,7 @@ EPOCH = date(1970, 1, 1)
 DONE = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
 
 
-# Reports are applied once per (page, count), as view.page_report reads them: each gets its own count.
+# Reports are applied once per (page, count), as bridge.page_report reads them: each gets its own count.
 _REPORTS = itertools.count(1)
 PAGE_ID = f"locust-{os.getpid()}"
 
@@ -43,7 +43,7 @@ def stream_url(http_url: str) -> str:
 
 def component_value(day: date, click: str | None = None) -> str:
     """The map component's value when the page's day settles on ``day``, or when a place is clicked on
-    that day (see ``view.page_report``)."""
+    that day (see ``bridge.page_report``)."""
     report = {"page": PAGE_ID, "seq": next(_REPORTS), "day": day.isoformat(), "click": click}
     return json.dumps({"last_object_clicked_popup": json.dumps(report)})
 

@@ -448,6 +448,9 @@
     }
   }
 
+  // The least room, in pixels, the first view is fitted into (else it waits for the frame's size).
+  var MIN_HOME_ROOM = 60;
+
   // The first view: the whole country, as large as the room between the legend and the timeline allows.
   function fitHome() {
     var map = state.map, home = state.config.home;
@@ -456,6 +459,18 @@
     var legend = state.legend.box.getBoundingClientRect();
     var timeline = state.timeline.parts.box.getBoundingClientRect();
     var top = Math.max(10, legend.bottom - box.top + 6), bottom = Math.max(10, box.bottom - timeline.top + 6);
+    // On a busy machine the frame can be painted before it has its size: no room between the legend and the
+    // timeline yet, and Leaflet would fit the country at its largest zoom. Fit once the frame has its size.
+    if (box.width < MIN_HOME_ROOM || box.height - top - bottom < MIN_HOME_ROOM) {
+      if (!state.homeWaiting) {
+        state.homeWaiting = true;
+        map.once("resize", function () {
+          state.homeWaiting = false;
+          if (state.appliedFitSet == null) fitHome();
+        });
+      }
+      return;
+    }
     map.setMinZoom(0);
     map.fitBounds(home, {paddingTopLeft: [10, top], paddingBottomRight: [10, bottom], animate: false});
     map.setMinZoom(Math.max(0, Math.floor(map.getZoom()) - 1));

@@ -18,7 +18,7 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.app_session import AppSession
 from streamlit_folium import st_folium
 
-from sanctuarymap.data import basis, dataset, plural, status, year
+from sanctuarymap.data import basis, dataset, licence, plural, status, year
 from sanctuarymap.page import bridge, maps, payload
 from sanctuarymap.reader import about, card, chart, compare, day, download, edition, glossary, legend, table, tools, view
 from sanctuarymap.server import budget
@@ -121,7 +121,7 @@ def render_frame(slots: Slots, data: dataset.Dataset, colour: str, selected: str
     )
     slots.downloads_heading.html('<h2 class="sm-h2">The data of the day shown</h2>')
     slots.downloads_caption.caption(
-        f"Every place with its three statuses, the event that set each and its source. {download.LICENCE}. {download.BOUNDARIES}."
+        f"Every place with its three statuses, the event that set each and its source. {licence.RECORDS}. {licence.BOUNDARIES}."
     )
     # Every term the panel, On this day and the legend link to (glossary.anchor): always on the page.
     slots.words.html(f'<h2 class="sm-h2" id="what-the-words-mean">What the words mean</h2>{glossary.html_list()}')

@@ -48,6 +48,7 @@ from sanctuarymap.server.proxy import ProxiedApp
 
 LOCUSTFILE = ROOT / "bench" / "locustfile.py"
 EMPTY_APP = ROOT / "bench" / "empty_app.py"
+MAP_APP = ROOT / "bench" / "map_app.py"
 P95_LIMIT_MS = 1000
 CLICK_EVERY = 10  # one action in ten is a click (bench/locustfile.py's default)
 START_USERS = 4
@@ -63,9 +64,9 @@ class Target:
         self.kind = app
         site, env = site_for(ROOT, work / f"site-{app}-{workers or 0}")
         env["SANCTUARYMAP_RECORDS"] = str(ROOT / "records")
-        if app == "empty":
+        if app in ("empty", "map"):
             (site / "app.py").unlink()
-            (site / "app.py").symlink_to(EMPTY_APP)
+            (site / "app.py").symlink_to(EMPTY_APP if app == "empty" else MAP_APP)
         if app == "app-nogc":  # Streamlit's full garbage collection after every run left out (runner.postScriptGC)
             env["STREAMLIT_RUNNER_POST_SCRIPT_GC"] = "false"
         # What Locust's viewers move: the map component's value, or the baseline's slider (bench/locustfile.py).
@@ -106,7 +107,7 @@ class Step:
     process_rss_peak: tuple[int, ...] = ()  # bytes, each Streamlit process
     proxy_cpu: float = float("nan")  # cores, nginx
     workers: int = 0  # Streamlit processes behind nginx; 0: one, without the proxy
-    app: str = "app"  # "app", or "empty": the baseline (bench/empty_app.py)
+    app: str = "app"  # "app", or a baseline: "empty" (bench/empty_app.py), "map" (bench/map_app.py)
     measured_s: float = float("nan")  # the span the CPU figures cover
 
     @property
@@ -360,7 +361,12 @@ def capacity(steps: list[Step]) -> int:
     return max((s.users for s in steps if s.holds and (failed is None or s.users < failed)), default=0)
 
 
-APP_NAMES = {"app": "the app", "empty": "empty app (baseline)", "app-nogc": "the app, no collection after each run"}
+APP_NAMES = {
+    "app": "the app",
+    "empty": "empty app (baseline)",
+    "map": "the map alone (baseline)",
+    "app-nogc": "the app, no collection after each run",
+}
 
 
 def setup_name(workers: int) -> str:
@@ -577,7 +583,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="sanctuarymap-load-"))
     starts = {"empty": args.baseline_start, "app": args.start} if args.baseline else {"app": args.start}
     if args.apps:
-        starts = {app: args.baseline_start if app == "empty" else args.start for app in args.apps}
+        starts = {app: args.baseline_start if app in ("empty", "map") else args.start for app in args.apps}
     runs: dict[tuple[str, int], list[Step]] = {}
     costs: dict[tuple[str, int], Cost] = {}
     idle: dict[tuple[str, int], int] = {}

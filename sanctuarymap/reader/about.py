@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from sanctuarymap.data import files, plural, records, status, year
+from sanctuarymap.data import files, licence, plural, records, status, year
 
 # The About page's text, with a {field} for each part worked out from the records (about_markdown).
 ABOUT = (Path(__file__).parent / "about.md").read_text(encoding="utf-8")
@@ -56,7 +56,14 @@ def about_markdown(data: Any) -> str:  # a dataset.Dataset (which imports this m
     dimensions = "\n".join(f"- **{d.label}**: " + ", ".join(f"“{c.label}”" for c in d.categories) + "." for d in status.DIMENSIONS.values())
     lists = "\n".join(f"| {row.when} | {row.kind} | {row.named} | {row.only_here} |" for row in federal_lists(recs).itertuples())
     rules = "\n".join(f"| `{kind}` | {label} | {rule_text(rule)} |" for kind, (label, rule) in status.EVENT_KINDS.items())
-    return ABOUT.format(counts=counts, dimensions=dimensions, lists=lists, rules=rules)
+    return ABOUT.format(
+        counts=counts,
+        dimensions=dimensions,
+        lists=lists,
+        rules=rules,
+        records_licence=licence.RECORDS,
+        boundaries_licence=licence.BOUNDARIES,
+    )
 
 
 def rule_text(rule: status.Rule | None) -> str:

@@ -20,11 +20,9 @@ from typing import Any, Protocol
 import geopandas as gpd
 import pandas as pd
 
-from sanctuarymap.data import basis, files, geodata, records, status
+from sanctuarymap.data import basis, files, geodata, licence, records, status
 from sanctuarymap.reader import panel, view
 
-LICENCE = "Records: CC BY 4.0, Sanctuary Map 2017 editors (records/README.md); linked sources belong to their publishers"
-BOUNDARIES = "Boundaries: U.S. Census Bureau cartographic boundaries 2017 (public domain) via us-atlas 3.0.1; city points from Wikipedia"
 SOURCE = "Sanctuary Map 2017, built from records/ (sanctuarymap-jurisdictions.csv, -events.csv, -sources.csv)"
 
 
@@ -63,7 +61,7 @@ def day_rows(
         if key == "sanctuary":
             # On what the status rests (basis.BASES): a tracker's listing is never the place's own act.
             table["sanctuary_basis"] = basis.of_day(basis.kinds_of(recs), changes, ids, day) if bases is None else bases
-    table["licence"] = LICENCE
+    table["licence"] = licence.RECORDS
     return table
 
 
@@ -109,7 +107,11 @@ def day_geojson(frame: gpd.GeoDataFrame, day: date) -> bytes:
     """A GeoJSON FeatureCollection (RFC 7946: no ``crs`` member, longitude/latitude) with the licence and
     the source as top-level members."""
     collection = json.loads(frame.to_json(drop_id=True))
-    collection = {"type": "FeatureCollection", "name": file_name("day", day, "geojson"), "licence": f"{LICENCE}. {BOUNDARIES}."} | {
+    collection = {
+        "type": "FeatureCollection",
+        "name": file_name("day", day, "geojson"),
+        "licence": f"{licence.RECORDS}. {licence.BOUNDARIES}.",
+    } | {
         "source": SOURCE,
         "day": day.isoformat(),
         "features": collection["features"],
@@ -135,7 +137,7 @@ def records_zip(folder: Path, day: date) -> bytes:
             data = files.read_bytes(folder / name, left_out, files.MAX_FILE_BYTES, optional=True)
             if data is not None:
                 archive.writestr(f"{prefix}/{name}", data)
-        note = f"Sanctuary Map 2017: the records, downloaded while viewing {day.isoformat()}.\n{LICENCE}.\nSource: {SOURCE}.\n"
+        note = f"Sanctuary Map 2017: the records, downloaded while viewing {day.isoformat()}.\n{licence.RECORDS}.\nSource: {SOURCE}.\n"
         note += "README.md is the data dictionary: fields, vocabularies, rules, coverage.\n"
         if left_out:
             note += "Left out of this zip:\n" + "".join(f"- {problem}\n" for problem in left_out)

@@ -4,6 +4,7 @@ days, and are timed; and the capacity model's arithmetic."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -52,6 +53,24 @@ def test_the_baseline_viewers_move_the_empty_apps_slider_and_rerun_its_fragment_
     assert step.reruns >= 4 and step.clicks >= 1, capacity.describe(step)
     assert step.app == "empty" and len(step.process_cpu) == 1
     assert cost.mix_ms > 0 and cost.blocks == 1
+
+
+def test_the_map_baseline_answers_a_settled_day_with_the_apps_map_alone(tmp_path):
+    """The second baseline (bench/map_app.py): the viewers find the same map component as the app's, and a
+    settled day reruns its fragment, which draws that component and nothing else, with the day reported."""
+    capacity, protocol = capacity_module(), bench_module("streamlit_protocol")
+    target = capacity.Target(tmp_path, workers=None, app="map")
+    try:
+        run = protocol.StreamlitRun(protocol.stream_url(target.url))
+        the_map = protocol.find_widget(run.rerun(query_string="")[0], protocol.MAP)
+        elements, _ = run.rerun(states=[protocol.widget_state(the_map, date(2017, 6, 2))], fragment_id=run.fragment_of(the_map))
+        cost = capacity.serial_cost(target, blocks=1, actions=20)
+    finally:
+        target.stop()
+    assert run.fragment_of(the_map) and [e.WhichOneof("type") for e in elements] == ["component_instance"]
+    view = json.loads(elements[0].component_instance.json_args)["feature_group"]
+    assert "SanctuaryBridge.show" in view and '"day":"2017-06-02"' in view
+    assert cost.settled_ms > 0 and cost.blocks == 1
 
 
 def test_the_capacity_model_takes_the_scarcer_of_the_processes_and_the_cores():

@@ -158,11 +158,16 @@ def test_a_link_to_each_hostile_place(page: Page, hostile_server, jurisdiction_i
     expect(shape(page, jurisdiction_id)).to_have_attribute("stroke-width", "3")
 
 
+def open_panel(page: Page, server: AppServer, jurisdiction_id: str) -> tuple[Locator, str]:
+    """Open the app on ``jurisdiction_id``'s story; return its panel and the panel's text."""
+    open_app(page, f"{server.url}/?selected={jurisdiction_id}&day=2017-12-31")
+    story = panel(page, jurisdiction_id)
+    expect(story).to_be_visible(timeout=WAIT)
+    return story, story.text_content()
+
+
 def test_markup_in_the_records_is_shown_as_text(page: Page, hostile_server):
-    open_app(page, f"{hostile_server.url}/?selected=il-chicago&day=2017-12-31")
-    chicago = panel(page, "il-chicago")
-    expect(chicago).to_be_visible(timeout=WAIT)
-    text = chicago.text_content()
+    chicago, text = open_panel(page, hostile_server, "il-chicago")
     assert "<script>window.__pwned='summary';alert('summary')</script>" in text
     assert "<img src=x onerror=\"window.__pwned='county';alert('county')\">Cook &amp; County &lt;b&gt;" in text
     assert "![x](x) [click me](javascript:alert('md')) **not bold**" in text  # not read as markdown
@@ -171,10 +176,7 @@ def test_markup_in_the_records_is_shown_as_text(page: Page, hostile_server):
     expect(chicago.locator("strong", has_text="not bold")).to_have_count(0)
     expect(chicago.get_by_role("link", name="click me")).to_have_count(0)
 
-    open_app(page, f"{hostile_server.url}/?selected=ca-los-angeles-county&day=2017-12-31")
-    county = panel(page, "ca-los-angeles-county")
-    expect(county).to_be_visible(timeout=WAIT)
-    text = county.text_content()
+    county, text = open_panel(page, hostile_server, "ca-los-angeles-county")
     assert "&lt;b&gt;not bold&lt;/b&gt; &amp; &quot;quoted&quot; &#x3C;script&#x3E;" in text
     assert "$x^2$ :red[red] :smile:" in text
     expect(county.locator(".katex, [data-testid='stMarkdownColoredText']")).to_have_count(0)

@@ -195,33 +195,36 @@ def sanctuary_on(pairs: pd.DataFrame, day: date) -> str:
     return str(status.as_of(status.timeline(pairs), IDS, day).at["il-cook-county", "sanctuary"])
 
 
-def test_a_trackers_listing_colours_a_place_with_no_own_act_from_the_lists_day():
-    pairs = listing_pairs(("2014-06-list", date(2014, 6, 1), "listed_limits_cooperation"))
-    assert sanctuary_on(pairs, date(2014, 5, 31)) == "none_known"
-    assert sanctuary_on(pairs, date(2014, 6, 1)) == "limits_cooperation"
+LISTED = ("2014-06-list", date(2014, 6, 1), "listed_limits_cooperation")
 
 
-def test_a_later_own_act_overrides_an_earlier_listing():
-    # Miami-Dade's pattern: listed in 2014, its mayor ordered detainers honoured in January 2017.
-    pairs = listing_pairs(
-        ("2014-06-list", date(2014, 6, 1), "listed_limits_cooperation"),
-        ("2017-01-26-order", date(2017, 1, 26), "policy_requires_cooperation"),
-    )
-    assert sanctuary_on(pairs, date(2017, 1, 25)) == "limits_cooperation"
-    assert sanctuary_on(pairs, date(2017, 1, 26)) == "requires_cooperation"
-
-
-def test_a_listing_never_outranks_the_places_own_earlier_act():
-    ended = listing_pairs(
-        ("2015-01-ended", date(2015, 1, 5), "policy_ended"),
-        ("2016-01-list", date(2016, 1, 1), "listed_limits_cooperation"),
-    )
-    assert sanctuary_on(ended, date(2017, 1, 1)) == "none_known"
-    required = listing_pairs(
-        ("2014-01-required", date(2014, 1, 5), "policy_requires_cooperation"),
-        ("2014-06-list", date(2014, 6, 1), "listed_limits_cooperation"),
-    )
-    assert sanctuary_on(required, date(2017, 1, 1)) == "requires_cooperation"
+@pytest.mark.parametrize(
+    ("events", "expected"),
+    [
+        pytest.param([LISTED], {date(2014, 5, 31): "none_known", date(2014, 6, 1): "limits_cooperation"}, id="listing-alone-from-its-day"),
+        # Miami-Dade's pattern: listed in 2014, its mayor ordered detainers honoured in January 2017.
+        pytest.param(
+            [LISTED, ("2017-01-26-order", date(2017, 1, 26), "policy_requires_cooperation")],
+            {date(2017, 1, 25): "limits_cooperation", date(2017, 1, 26): "requires_cooperation"},
+            id="later-own-act-overrides-listing",
+        ),
+        pytest.param(
+            [("2015-01-ended", date(2015, 1, 5), "policy_ended"), ("2016-01-list", date(2016, 1, 1), "listed_limits_cooperation")],
+            {date(2017, 1, 1): "none_known"},
+            id="listing-never-outranks-earlier-end",
+        ),
+        pytest.param(
+            [("2014-01-required", date(2014, 1, 5), "policy_requires_cooperation"), LISTED],
+            {date(2017, 1, 1): "requires_cooperation"},
+            id="listing-never-outranks-earlier-requirement",
+        ),
+    ],
+)
+def test_a_trackers_listing_yields_to_the_places_own_acts(events, expected):
+    """A tracker's listing colours a place with no act of its own from the list's day; the place's own act
+    overrides an earlier listing, and a listing never outranks the place's own earlier act."""
+    pairs = listing_pairs(*events)
+    assert {day: sanctuary_on(pairs, day) for day in expected} == expected
 
 
 def _luminance(colour: str) -> float:

@@ -40,7 +40,7 @@ test: $(VENV)/test.stamp $(CHROMIUM) $(NODE) $(NGINX)
 	$(BIN)/mypy
 	$(PYTEST) --browser-tests --load-test --slow-properties --output $(SCRATCH)/test-results
 
-# Under a minute on a 2-core machine (README, "Run the tests"): no browser, no load test, and the slow
+# About a minute and a quarter on a quiet 2-core machine (README, "Run the tests"): no browser, no load test, and the slow
 # tests and full-size property tests left to make test.
 test-quick: $(VENV)/test.stamp
 	$(PYTEST)

@@ -501,7 +501,14 @@ def report(
             f"click on a place instead), with the 95th percentile of response times at or under {P95_LIMIT_MS / 1000:.0f} s, "
             "with one Streamlit process and with several behind nginx (`make serve`); and, in the same run, the same for an "
             "empty app (`bench/empty_app.py`: a slider in a fragment and one line of text), what no app built on Streamlit "
-            "can beat on this machine with this client.",
+            "can beat on this machine with this client."
+            + (
+                " And for the map alone (`bench/map_app.py`: the app's map component, redrawn with the day's view in a "
+                "fragment for each settled day, and nothing else), what no page that keeps folium and streamlit-folium and "
+                "answers a settled day with a rerun can beat."
+                if any(app == "map" for app, _ in runs)
+                else ""
+            ),
             "",
             "| app | setup | capacity (viewers) | first that failed | settled day p50 / p95 (ms) | clicks · p50 / p95 (ms) "
             "| CPU of each process (cores) | server CPU an action (ms) | peak RSS of each process (MB) | nginx CPU (cores · ms an action) "
@@ -532,7 +539,7 @@ def report(
             f"start: {', '.join(f'{x:.1f}' for x in loads[0])}; at the end: {', '.join(f'{x:.1f}' for x in loads[1])}; each step's "
             "own is in the tables. Locust runs on the same cores. The setups were measured one after the other in the same "
             "run, so the ratios between them mean more than the absolute numbers.",
-            "- Written by `bench/capacity.py --baseline` (`make load-test`; `make docs` writes this file). The app as "
+            "- Written by `bench/capacity.py` (`make load-test`, with `--baseline`; `make docs` writes this file). The app as "
             "`make serve` runs it (`sanctuarymap/server/proxy.py`, `deploy/nginx.conf`) with the shipped records; Locust "
             "(`bench/locustfile.py`) on the same machine, one process, every viewer through nginx. nginx sends each new "
             "websocket to a process by a random id (a browser then keeps it by a cookie).",
@@ -542,7 +549,7 @@ def report(
             "fragment the map is drawn in, so only the day's part reruns) and waits for that run's `script_finished`; "
             "every tenth action is a click on a place instead (the whole page reruns). A time runs from the request to "
             "that message. Against the empty app the viewer moves its slider, naming its fragment; its click is a rerun of "
-            "the whole script.",
+            "the whole script. Against the map alone it acts as against the app; a click there reruns the map's fragment only.",
             f"- Each step ramps its viewers up unmeasured, then measures for {seconds} s. A step holds if nothing failed, "
             "p95 of settled days and clicks together ≤ 1 s, and the viewers got at least 90% of what they asked for. Steps "
             f"double from {', '.join(f'{n} viewers ({APP_NAMES[a]})' for a, n in starts.items())} until one fails, then halve "

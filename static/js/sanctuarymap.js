@@ -459,22 +459,36 @@
     var legend = state.legend.box.getBoundingClientRect();
     var timeline = state.timeline.parts.box.getBoundingClientRect();
     var top = Math.max(10, legend.bottom - box.top + 6), bottom = Math.max(10, box.bottom - timeline.top + 6);
-    // On a busy machine the frame can be painted before it has its size: no room between the legend and the
-    // timeline yet, and Leaflet would fit the country at its largest zoom. Fit once the frame has its size.
-    if (box.width < MIN_HOME_ROOM || box.height - top - bottom < MIN_HOME_ROOM) {
-      if (!state.homeWaiting) {
-        state.homeWaiting = true;
-        map.once("resize", function () {
-          state.homeWaiting = false;
-          if (state.appliedFitSet == null) fitHome();
-        });
-      }
-      return;
-    }
+    // No room yet between the legend and the timeline (the frame painted before it had its size): Leaflet would
+    // fit the country at its largest zoom. watchHomeRoom fits it again once the room is there.
+    if (box.width < MIN_HOME_ROOM || box.height - top - bottom < MIN_HOME_ROOM) return;
+    state.fittingHome = true;
     map.setMinZoom(0);
     map.fitBounds(home, {paddingTopLeft: [10, top], paddingBottomRight: [10, bottom], animate: false});
     map.setMinZoom(Math.max(0, Math.floor(map.getZoom()) - 1));
+    state.fittingHome = false;
     map.getContainer().setAttribute("data-home-zoom", String(map.getZoom()));
+  }
+
+  // The home view follows the room the legend and the timeline leave it, until anything else moves the map (the
+  // reader, a place found, a key moment). On a busy machine the frame can be painted before it has its size, or
+  // before the map's stylesheet has given the legend and the timeline theirs; neither need change the frame's
+  // size, so Leaflet's own resize event cannot be waited for.
+  function watchHomeRoom() {
+    if (typeof ResizeObserver === "undefined") return;
+    var map = state.map;
+    map.on("movestart", function () { if (!state.fittingHome) state.leftHome = true; });
+    var observer = new ResizeObserver(function () {
+      if (state.leftHome || state.appliedFitSet != null) {
+        observer.disconnect();
+        return;
+      }
+      state.fittingHome = true;
+      map.invalidateSize({pan: false});
+      state.fittingHome = false;
+      fitHome();
+    });
+    [map.getContainer(), state.legend.box, state.timeline.parts.box].forEach(function (part) { observer.observe(part); });
   }
 
   // --- Shapes.
@@ -1045,6 +1059,7 @@
     map.on("zoomend", placeLabels);
     map.on("movestart zoomstart", closeChooser);
     fitHome();
+    watchHomeRoom();
     load();
   }
 

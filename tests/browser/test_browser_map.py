@@ -260,6 +260,32 @@ def test_a_map_that_gets_its_room_late_fits_the_country_once_it_has_it(page: Pag
     expect(shape(page, "il-chicago")).to_be_in_viewport()  # a city on the map, in the frame's view
 
 
+# The home view between the legend and the timeline (what assert_the_country_fills_the_room checks), waited for.
+FILLS_THE_ROOM = f"""() => {{
+    const home = ({HOME_EXTENT})(), box = document.querySelector('.leaflet-container').getBoundingClientRect();
+    const top = document.querySelector('.sm-legend').getBoundingClientRect().bottom - box.top;
+    const bottom = document.querySelector('.sm-replay').getBoundingClientRect().top - box.top;
+    return home.top >= top && home.bottom <= bottom && (home.width >= 0.8 * home.mapWidth || home.height >= 0.8 * (bottom - top));
+}}"""
+
+
+def test_a_map_styled_only_after_its_first_view_fits_the_country_to_the_styled_room(page: Page, app_server):
+    # Under load the map page's stylesheet can apply after the first fit, which the frame's size does not show:
+    # measured unstyled, the room was wrong, or there was none and the map stayed unfitted.
+    styles = (maps.STATIC / "css" / "sanctuarymap.css").read_text(encoding="utf-8")
+    page.route(re.compile(r"/css/sanctuarymap\.css"), lambda route: route.fulfill(status=200, content_type="text/css", body=""))
+    page.set_viewport_size(LAPTOP)
+    page.goto(app_server.url)
+    box = map_container(page)
+    expect(box).to_have_attribute("data-reports", re.compile(r"^[1-9]\d*$"), timeout=FIRST_LOAD_MS)  # painted, unstyled
+    assert not frame_of(page).evaluate(FILLS_THE_ROOM)  # the case under test: the unstyled page's fit, if any, is not the styled one's
+    frame_of(page).add_style_tag(content=styles)
+    frame_of(page).wait_for_function(FILLS_THE_ROOM, timeout=WAIT)
+    expect(box).to_have_attribute("data-home-zoom", re.compile(r"^[2-6](\.\d+)?$"))
+    assert_the_country_fills_the_room(page)
+    expect(shape(page, "il-chicago")).to_be_in_viewport()
+
+
 def test_state_and_city_names_are_written_where_they_fit(page: Page, app_server):
     page.set_viewport_size(LAPTOP)
     box = open_app(page, app_server.url)

@@ -67,8 +67,8 @@ class Target:
         if app in ("empty", "map"):
             (site / "app.py").unlink()
             (site / "app.py").symlink_to(EMPTY_APP if app == "empty" else MAP_APP)
-        if app == "app-nogc":  # Streamlit's full garbage collection after every run left out (runner.postScriptGC)
-            env["STREAMLIT_RUNNER_POST_SCRIPT_GC"] = "false"
+        if app == "app-gc":  # Streamlit's full garbage collection after every run, its default (.streamlit/config.toml leaves it out)
+            env["STREAMLIT_RUNNER_POST_SCRIPT_GC"] = "true"
         # What Locust's viewers move: the map component's value, or the baseline's slider (bench/locustfile.py).
         self.day_widget = "day" if app == "empty" else MAP
         if workers:
@@ -365,7 +365,7 @@ APP_NAMES = {
     "app": "the app",
     "empty": "empty app (baseline)",
     "map": "the map alone (baseline)",
-    "app-nogc": "the app, no collection after each run",
+    "app-gc": "the app, a full collection after each run",
 }
 
 

@@ -356,11 +356,11 @@ def test_the_wheel_scrolls_the_page_until_the_reader_engages_the_map(page: Page,
     expect(box).to_have_attribute("data-engaged", "true")
     # The reader scrolls on until the map zooms out, the pointer moving a little between turns of the wheel: in
     # headless Chromium on a busy machine, Leaflet's wheel zoom can let turns after the press pass unheard.
-    for turn in range(10):
+    for turn in range(3):
         page.mouse.move(at["x"] + 60 + 10 * turn, at["y"] + at["height"] / 2)
         page.mouse.wheel(0, 300)
         try:
-            frame.wait_for_function("zoom => window.map.getZoom() < zoom", arg=zoomed, timeout=2000)
+            frame.wait_for_function("zoom => window.map.getZoom() < zoom", arg=zoomed, timeout=WAIT)
             break
         except PlaywrightTimeoutError:
             continue  # unheard: the next turn
